@@ -1,0 +1,198 @@
+"""The `claimx` command line: a thin layer over the library.
+
+It parses flags, opens streams and maps library errors to exit codes:
+0 all inputs processed, 1 some inputs failed (or `diff` found differences),
+2 usage errors. Heavy modules are imported inside the commands so that
+`claimx --help` stays instant.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+
+
+def batch_options(f):
+    """Options shared by every command that reads documents."""
+    decorators = [
+        click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write JSON Lines here (atomically) instead of standard output."),
+        click.option("--glob", default="*.txt", show_default=True, help="Files to read inside folders."),
+        click.option("--errors", "errors_path", type=click.Path(dir_okay=False), default=None,
+                     help="Write one JSON line per failed input (path, line, reason)."),
+        click.option("--fail-fast", is_flag=True, help="Stop at the first input that cannot be read."),
+        click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error."),
+    ]
+    for d in reversed(decorators):
+        f = d(f)
+    return f
+
+
+def gazetteer_option(f):
+    return click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False),
+                        help="Extension gazetteer YAML loaded on top of the default (repeatable).")(f)
+
+
+def _config(inputs, output, glob, errors_path, fail_fast, quiet, noun):
+    from .batch import BatchConfig
+
+    if not inputs:
+        raise click.UsageError("give at least one INPUT (a file, a folder, a .jsonl file, or - for standard input)")
+    return BatchConfig(tuple(inputs), output, glob, errors_path, fail_fast, quiet, noun)
+
+
+def _run(config, process) -> None:
+    from .batch import run_batch
+    from .errors import ClaimxError
+
+    try:
+        report = run_batch(config, process)
+    except ClaimxError as e:
+        raise click.ClickException(str(e)) from None
+    except BrokenPipeError:
+        _quiet_broken_pipe()
+    sys.exit(report.exit_code)
+
+
+def _quiet_broken_pipe() -> None:
+    """`claimx … | head`: the reader left; end quietly like other Unix tools."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    sys.exit(0)
+
+
+def _pipeline(gazetteers=(), **extra):
+    from .errors import ClaimxError
+    from .pipeline import Options, Pipeline
+
+    try:
+        return Pipeline(Options(gazetteers=tuple(gazetteers), **extra))
+    except ClaimxError as e:
+        raise click.ClickException(str(e)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="claimx")
+def main():
+    """Extract attributed claims from Arabic news, with exact offsets.
+
+    \b
+    claimx extract seeds/ -o claims.jsonl
+    claimx extract seeds/ | jq -r '[.cue.type, .source.text] | @tsv'
+    """
+
+
+@main.command()
+@batch_options
+@click.option("--tokens", is_flag=True, help="Include word tokens as [start, end] pairs.")
+def normalize(inputs, output, glob, errors_path, fail_fast, quiet, tokens):
+    """Write one document record a line: raw text, normalised view, sentences.
+
+    The records are valid input of `claimx extract -`:
+
+    \b
+    claimx normalize seeds/ | claimx extract -
+    """
+    config = _config(inputs, output, glob, errors_path, fail_fast, quiet, "documents")
+    pipe = _pipeline(tokens=tokens)
+    _run(config, lambda doc: [pipe.normalize(doc)])
+
+
+@main.command()
+@batch_options
+@gazetteer_option
+def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers):
+    """Write one claim record a line (schema: `claimx schema claim`).
+
+    \b
+    claimx extract seeds/ -o claims.jsonl
+    claimx extract articles.jsonl --errors failed.jsonl
+    cat article.txt | claimx extract -
+    """
+    config = _config(inputs, output, glob, errors_path, fail_fast, quiet, "claims")
+    pipe = _pipeline(gazetteers)
+    _run(config, pipe.extract)
+
+
+@main.command("eval")
+@click.option("--gold", "gold_paths", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold YAML file (repeatable).")
+@click.argument("inputs", nargs=-1, metavar="[INPUT]...")
+@click.option("--glob", default="*.txt", show_default=True, help="Files to read inside folders.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
+@click.option("--details", is_flag=True, help="List every missed, spurious and wrong claim.")
+@gazetteer_option
+def eval_(gold_paths, inputs, glob, as_json, details, gazetteers):
+    """Score claims against gold annotations: P/R/F1 and attribute accuracy.
+
+    Documents are matched to gold by id (the file stem for text files, the
+    record id for JSONL). With no INPUT, a gold file's `corpus` says where its
+    documents are (seeds/ or ../shared/corpus/baly2018/articles.jsonl).
+
+    \b
+    claimx eval --gold tests/gold/dev-seeds.yaml seeds/
+    claimx eval --gold tests/gold/dev-baly-a.yaml ../shared/corpus/baly2018/articles.jsonl --json
+    """
+    from .errors import ClaimxError, InputError
+    from .evaluate import Scores, default_inputs, doc_key_matches, load_gold, score_document
+    from .io import iter_documents
+
+    pipe = _pipeline(gazetteers)
+    scores = Scores()
+    try:
+        for gold_path in gold_paths:
+            gold = load_gold(gold_path)
+            wanted = set(map(str, gold["docs"]))
+            found = set()
+            errors = []
+            for doc in iter_documents(list(inputs) or default_inputs(gold, gold_path), glob, errors.append):
+                key = doc_key_matches(doc.id, wanted)
+                if key is None or key in found:
+                    continue
+                found.add(key)
+                score_document(doc.text, key, gold["docs"][key], pipe.extract(doc), gold_path, scores)
+            for e in errors:
+                click.echo(f"claimx: error: {e.message}", err=True)
+            missing = sorted(wanted - found)
+            if missing:
+                raise InputError(gold_path, f"{len(missing)} gold documents not found in the inputs: {', '.join(missing[:5])}",
+                                 "pass the folder or JSONL file that holds them")
+    except ClaimxError as e:
+        raise click.ClickException(str(e)) from None
+    result = scores.as_dict()
+    if details:
+        result["errors"] = scores.errors
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    c = result["claims"]
+    click.echo(f"documents {result['documents']}  gold-matched {result['matched']}")
+    click.echo(f"claims    P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
+    for k in ("source_accuracy", "content_accuracy", "polarity_accuracy", "type_accuracy", "hedge_recall", "hedge_false_rate"):
+        v = result[k]
+        click.echo(f"{k:<18} {'n/a' if v is None else f'{v:.3f}'}")
+    if details:
+        for e in scores.errors:
+            click.echo(json.dumps(e, ensure_ascii=False))
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["claim", "doc"]))
+def schema(name):
+    """Print the JSON Schema of a record type.
+
+    \b
+    claimx schema claim > claim.schema.json
+    """
+    from .schema import SCHEMAS
+
+    click.echo(json.dumps(SCHEMAS[name], ensure_ascii=False, indent=2))

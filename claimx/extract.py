@@ -1,0 +1,832 @@
+"""The claim stage: reporting cues → attributed claims.
+
+For every sentence, cue candidates come from the cue lexicon (clitic-aware).
+Each candidate is read by the rule for its part of speech:
+
+- verb        VSO "قال مصدر محلي لوكالة ستيب إن …", SVO "مصادر الجزيرة أكدت أن …",
+              pro-drop "وأضافت أن …" (source = antecedent), relay "نقلت X عن Y أن …",
+              masdar objects "نفت وزارة الدفاع صحة المعلومات …";
+- participle  "مشيرا إلى أن …", "مرجحا مقتل …": always a continuation of the antecedent;
+- prep        "… ، بحسب المرصد" (content before) or "وبحسب المرصد، فإن …" (content after);
+- noun        rumors "وردت أنباء عن …" (no source);
+- predicate   "… عارية عن الصحة" (deny; the source is the clause's speaker).
+
+Everything is matched on the normalised view; every span is mapped back to raw
+offsets through `Document.nspan`, so it slices the raw text exactly.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from .lexicon import CueEntry, Lexicons, default_lexicons
+from .match import Match, resolve_overlaps
+from .model import Document, Sentence, Span
+from .normalize import fold
+from .segment import split_sentences
+
+SCHEMA = "claimx.claim/1"
+
+_TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
+
+_PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني")
+COMPLEMENTISERS = frozenset(p + s for p in ("ان", "بان", "وان", "فان") for s in _PRONOUNS)
+CLAUSE_PUNCT = frozenset(",;:()[]!?.")
+RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"})
+NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم"})
+TIME_WORDS = frozenset(fold(w) for w in (
+    "اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليل ليلة فجر "
+    "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها"
+).split())
+CHANNEL_NOUNS = frozenset(fold(w) for w in (
+    "تصريح تصريحات بيان حديث مقابلة مؤتمر تغريدة تغريدات رسالة اتصال لقاء كلمة خطاب منشور "
+    "تقرير تسجيل بث شريط مداخلة حوار"
+).split())
+RECIPIENT_HEADS = frozenset(fold(w) for w in (
+    "وكالة الوكالة قناة القناة صحيفة الصحيفة موقع الموقع شبكة الشبكة تلفزيون إذاعة راديو مراسل المراسل "
+    "مراسلي وسائل الصحفيين الصحافيين الصحافة الصحافة الإعلاميين المراسلين الجزيرة العربية الجديد "
+    "عنب سكاي رويترز فرانس الحياة الشرق القدس العربي"
+).split())
+# Heads of unnamed sources: source.kind = anonymous.
+ANONYMOUS_HEADS = frozenset(fold(w) for w in (
+    "مصدر مصادر المصادر المصدر مسؤول مسؤولون مسؤولين ناشط ناشطون ناشطين الناشطون نشطاء ناشطو شهود سكان "
+    "أهالي الأهالي وسائل تقارير جهات أوساط مراقبون محللون متحدث ناطق مقربون مقربين مصدرا عناصر قيادي "
+    "قياديون ضابط ضباط مواقع صفحات حسابات معارضون موالون مدنيون مراسلون شخص أشخاص خبراء معلومات أنباء "
+    "هذه هذا أغلب بعض"
+).split())
+FEMININE_HEADS = frozenset(fold(w) for w in (
+    "مصادر المصادر قوات وسائل سلطات جهات فصائل أوساط تقارير أنباء معلومات وحدات ميليشيات مليشيات "
+    "أجهزة دول الحكومة وزارة الوزارة وكالة الوكالة شبكة منظمة هيئة"
+).split())
+# Objects that open the content of a verb with no complementiser ("نفت … صحة …").
+MASDARS = frozenset(fold(w) for w in (
+    "صحة وجود وقوع حدوث سيطرة تطويق دخول انسحاب مقتل إسقاط استهداف قصف استعادة تحرير إطلاق بدء انتهاء "
+    "استيلاء تقدم اعتقال إرسال مشاركة تورط مسؤولية شن تنفيذ أسر قتل إصابة تدمير فرض رفض قبول موافقة توقيع "
+    "التوصل عقد إجراء الاتهامات اتهامات الأنباء الأخبار التقارير المعلومات الادعاءات المزاعم الشائعات "
+    "أي أية كل ما هذه هذا تلك ذلك حصول نقل سقوط تعرض إحراز تمكن عودة خروج فتح إغلاق نية قيام استخدام وصول "
+    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم"
+).split())
+PARTICLES = frozenset(fold(w) for w in (
+    "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
+    "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن"
+).split())
+BOUNDARY_WORDS = frozenset(fold(w) for w in "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث".split())
+NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
+RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
+RUMOR_FOLLOWERS = frozenset(fold(w) for w in "عن حول تفيد تشير بان ان بأن أن مفادها".split())
+HEDGE_NOUNS = frozenset(fold(w) for w in "تقديرات إحصائيات إحصاءات أرقام بيانات معلومات تقرير رواية وجهة تعبير".split())
+DISTANCING_LEAD = (("ما", "تعرف"), ("ما", "يعرف"), ("ما", "يسمي"), ("ما", "تسمي"), ("ما", "يطلق", "عليه"))
+# Discourse openers that are the journalist's, not the source's ("وفي السياق ذاته، …").
+_OPENER = re.compile(
+    r"(?:و?في (?:هذا |ذات )?السياق(?: ذاته| نفسه)?|و?في سياق (?:متصل|اخر|منفصل)|و?من جهه (?:اخري|ثانيه)|"
+    r"و?الي ذلك|و?في غضون ذلك|و?في الاثناء|و?في الوقت (?:نفسه|ذاته))\s*,?\s*"
+)
+MAX_SOURCE = 14
+MAX_BACK = 8
+
+NEGATIVE_TYPES = frozenset({"deny", "doubt"})
+
+
+@dataclass
+class Tok:
+    start: int  # view offsets
+    end: int
+    text: str
+
+
+@dataclass
+class Draft:
+    """A claim under construction; view offsets until `to_record`."""
+
+    cue: tuple[int, int]
+    entry: CueEntry
+    rule: str
+    source: tuple[int, int] | None = None
+    source_kind: str = "none"
+    resolved: bool = False
+    recipient: tuple[int, int] | None = None
+    via: tuple[int, int] | None = None
+    content: tuple[int, int] | None = None
+    type: str = ""
+    hedges: list = field(default_factory=list)
+    sentence: Sentence | None = None
+    feminine: bool | None = None
+
+
+def _tokens(text: str, base: int) -> list[Tok]:
+    return [Tok(base + m.start(), base + m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def _strip_clitic(word: str) -> str:
+    for p in ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب"):
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            return word[len(p):]
+    return word
+
+
+def _bare(word: str) -> str:
+    """A word without its conjunction/preposition/article, for head lookups."""
+    w = word
+    for p in ("وال", "فال", "بال", "كال", "لل", "ال"):
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            return w[len(p):]
+    return w
+
+
+def _head_in(word: str, heads: frozenset) -> bool:
+    return word in heads or _bare(word) in heads or ("ال" + _bare(word)) in heads
+
+
+def _is_comp(tok: Tok) -> bool:
+    return tok.text in COMPLEMENTISERS
+
+
+def _is_masdar(word: str) -> bool:
+    if word in MASDARS:
+        return True
+    for suf in ("ها", "ه", "هم", "هما"):
+        if word.endswith(suf) and len(word) > len(suf) + 2:
+            stem = word[: -len(suf)]
+            if stem in MASDARS or (stem.endswith("ت") and stem[:-1] + "ه" in MASDARS):
+                return True
+    return False
+
+
+def _is_recipient(toks: list[Tok], k: int) -> bool:
+    t = toks[k].text
+    if t == "ل" and k + 1 < len(toks):
+        return True  # لـ"العربي الجديد"
+    if t.startswith("لل") and len(t) > 3:
+        return "ال" + t[2:] in RECIPIENT_HEADS or t[2:] in RECIPIENT_HEADS
+    if t.startswith("ل") and len(t) > 2:
+        return t[1:] in RECIPIENT_HEADS
+    return False
+
+
+def _feminine_form(form: str, entry: CueEntry) -> bool | None:
+    if entry.pos == "participle":
+        return form.endswith("ه")
+    if entry.pos == "verb":
+        if form.endswith("ت") or form.endswith("تا"):
+            return True
+        if form.startswith("ت") and not form.startswith("تا") and entry.lemma[0] != "ت":
+            return True
+        return False
+    return None
+
+
+def _source_feminine(words: list[str]) -> bool:
+    if not words:
+        return False
+    head = _bare(words[0])
+    if words[0] in ("هذه", "تلك"):
+        return True
+    return head in FEMININE_HEADS or ("ال" + head) in FEMININE_HEADS or head.endswith("ه") or head.endswith("ات")
+
+
+class _SentenceReader:
+    """Applies the rules to one sentence. Offsets are in the view."""
+
+    def __init__(self, doc: Document, sent: Sentence, lex: Lexicons, cue_matches: list[Match]):
+        self.doc = doc
+        self.view = doc.normalized.text
+        self.sent = sent
+        self.lex = lex
+        self.toks = _tokens(self.view[sent.nstart:sent.nend], sent.nstart)
+        self.starts = {t.start: i for i, t in enumerate(self.toks)}
+        self.ends = {t.end: i for i, t in enumerate(self.toks)}
+        self.cues = cue_matches
+
+    # -- token helpers ------------------------------------------------------
+    def tok_index_at(self, pos: int) -> int | None:
+        for i, t in enumerate(self.toks):
+            if t.start <= pos < t.end:
+                return i
+        return None
+
+    def _unquote(self, span):
+        """A source written in quotes ("المرصد السوري") is the name inside them."""
+        if span and self.view[span[0]] == '"' and self.view[span[1] - 1] == '"' and span[1] - span[0] > 2 \
+                and '"' not in self.view[span[0] + 1:span[1] - 1]:
+            return span[0] + 1, span[1] - 1
+        return span
+
+    def _strip_opener(self, span):
+        if span is None:
+            return None
+        m = _OPENER.match(self.view, span[0], span[1])
+        if m and m.end() < span[1]:
+            return m.end(), span[1]
+        return span
+
+    def _span(self, i: int, j: int) -> tuple[int, int] | None:
+        """View span of tokens i..j-1, trimmed of punctuation at both ends."""
+        while i < j and self.toks[i].text in CLAUSE_PUNCT:
+            i += 1
+        while j > i and self.toks[j - 1].text in CLAUSE_PUNCT | {"-"}:
+            j -= 1
+        if i >= j:
+            return None
+        return self.toks[i].start, self.toks[j - 1].end
+
+    def _closing_quote(self, k: int) -> int | None:
+        for q in range(k + 1, min(len(self.toks), k + 40)):
+            if self.toks[q].text == '"':
+                return q
+        return None
+
+    def _cue_token_range(self, m: Match) -> tuple[int, int]:
+        i = self.tok_index_at(m.start)
+        j = self.tok_index_at(m.end - 1)
+        return i, (j if j is not None else i) + 1
+
+    def content_end(self, k: int, cue_starts: set[int]) -> int:
+        """Token index where a content starting at k ends (exclusive)."""
+        toks = self.toks
+        for q in range(k, len(toks)):
+            if q in cue_starts and q > k:
+                prev = toks[q - 1].text if q > 0 else ""
+                word = self.view[toks[q].start - 2:toks[q].start]
+                coordinated = prev in (",", ";") or self.view[toks[q].start - 1:toks[q].start] in ("و", "ف") \
+                    or self._coordinated_cue(q)
+                if coordinated:
+                    return q - 1 if prev in (",", ";") else q
+                del word
+        return len(toks)
+
+    def _coordinated_cue(self, q: int) -> bool:
+        m = self._cue_at_token.get(q)
+        if m is None:
+            return False
+        e: CueEntry = m.payload
+        return e.pos == "participle" or m.prefix in ("و", "ف") or e.type == "according_to" and self.toks[q - 1].text == ","
+
+    # -- the rules ------------------------------------------------------------
+    def read(self) -> list[Draft]:
+        drafts: list[Draft] = []
+        self._cue_at_token: dict[int, Match] = {}
+        for m in self.cues:
+            i, _ = self._cue_token_range(m)
+            if i is not None:
+                self._cue_at_token.setdefault(i, m)
+        cue_starts = set(self._cue_at_token)
+        for i, m in sorted(self._cue_at_token.items()):
+            entry: CueEntry = m.payload
+            rule = getattr(self, f"_read_{entry.pos}", None)
+            d = rule(m, i, cue_starts) if rule else None
+            if d is not None:
+                d.sentence = self.sent
+                d.type = d.type or entry.type
+                drafts.append(d)
+        return drafts
+
+    def _negated(self, i: int) -> bool:
+        return i > 0 and self.toks[i - 1].text in NEGATIONS
+
+    def _read_verb(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        entry: CueEntry = m.payload
+        toks = self.toks
+        _, j = self._cue_token_range(m)
+        if fold(m.phrase) in NARRATION_FORMS and j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي",)):
+            return None  # "يذكر أن …": the journalist's narration
+        d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
+        if self._negated(i):
+            if entry.type in ("confirm",):
+                d.type, d.rule = "doubt", "negated-confirm"
+            elif entry.type == "doubt":
+                d.type, d.rule = "estimate", "negated-doubt"
+            else:
+                return None
+        d.feminine = _feminine_form(m.phrase, entry)
+        if i > 0 and self._preceded_by_according(i):
+            return self._content_before(d, i, rule="verb-according")
+        src_i, src_j, k, content_k = j, None, j, None
+        recipient = via = None
+        n = len(toks)
+        while k < n and k - j <= MAX_SOURCE:
+            t = toks[k].text
+            if _is_comp(toks[k]):
+                content_k = k + 1
+                break
+            if t == "الي" and k + 1 < n and _is_comp(toks[k + 1]):
+                content_k = k + 2
+                break
+            if t == ":":
+                content_k = k + 1
+                break
+            if t == '"':
+                close = self._closing_quote(k)
+                if close is not None and close - k <= 6 and k > src_i and src_j is None \
+                        and not (close + 1 < n and toks[close + 1].text in (".",)):
+                    k = close + 1  # a quoted name inside the source: وكالة "سانا"
+                    continue
+                if close is not None and close - k <= 6 and k == src_i:
+                    k = close + 1
+                    continue
+                content_k = k
+                break
+            if t in (",", ";", "(", ")"):
+                # "قال المرصد، أمس الثلاثاء، إن …": look past a short aside
+                nxt = self._find_comp(k + 1, 6)
+                if nxt is not None:
+                    src_j = src_j if src_j is not None else k
+                    k = nxt
+                    continue
+                break
+            if t == "عن" and k > src_i:
+                if entry.lemma in ("نقل", "تناقل"):
+                    via = (src_i, k)
+                    src_i = k + 1
+                    k += 1
+                    continue
+                if entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد", "أعرب"):
+                    src_j = src_j if src_j is not None else k
+                    content_k = k + 1
+                    break
+            if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
+                content_k = k + 1
+                break
+            if src_j is None and _is_recipient(toks, k) and k > src_i:
+                src_j = k
+                r_end = self._recipient_end(k)
+                recipient = (k, r_end)
+                k = r_end
+                if k < n and toks[k].text not in CLAUSE_PUNCT and not _is_comp(toks[k]) and toks[k].text != '"' \
+                        and entry.type in ("deny", "confirm", "announce", "doubt"):
+                    content_k = k  # "نفت مصادر للجزيرة سيطرة …"
+                    break
+                continue
+            if src_j is None and k > src_i and (t in TIME_WORDS or (t == "في" and k + 1 < n and _strip_clitic(toks[k + 1].text) in CHANNEL_NOUNS | {"ال" + c for c in CHANNEL_NOUNS})):
+                src_j = k
+            if src_j is None and _is_masdar(t) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
+                    and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion"):
+                content_k = k
+                break
+            if k > src_i and src_j is None and k in cue_starts:
+                break
+            k += 1
+        if content_k is None:
+            if entry.needs in ("complement", "direct", "an_or_an"):
+                return None
+            if entry.type in ("deny", "confirm", "announce", "doubt") and src_j is None and k - src_i >= 2:
+                # no complementiser: take the first noun phrase as the source
+                src_j = self._np_end(src_i, min(k, n))
+                content_k = src_j
+            else:
+                return None
+        if entry.needs == "direct" and content_k - 1 != j and toks[content_k - 1].text != ":":
+            return None
+        if src_j is None:
+            src_j = min(k, content_k)  # the loop stopped at the complementiser, quote or object
+        if src_j > src_i:
+            d.source = self._span(src_i, src_j)
+            d.rule = "verb-vso" if d.rule == "verb" else d.rule
+            d.source = self._unquote(self._strip_distancing(d.source))
+        elif self._relative_before(i):
+            d.source = self._np_before(i - 1)
+            d.rule = "verb-relative"
+        else:
+            back = self._subject_before(i, m)
+            if back is not None:
+                d.source, d.rule = back, "verb-svo"
+            else:
+                d.rule = "verb-prodrop"
+                d.resolved = True
+        if recipient:
+            d.recipient = self._span(*recipient)
+        if via:
+            d.via = self._span(*via)
+        end = self.content_end(content_k, cue_starts)
+        d.content = self._span(content_k, end)
+        if d.content is None:
+            return None
+        return d
+
+    def _find_comp(self, k: int, limit: int) -> int | None:
+        for q in range(k, min(len(self.toks), k + limit)):
+            t = self.toks[q].text
+            if t in TIME_WORDS or t in (",", "-") or t.isdigit():
+                continue
+            if _is_comp(self.toks[q]) or t == ":":
+                return q
+            return None
+        return None
+
+    def _recipient_end(self, k: int) -> int:
+        toks = self.toks
+        q = k + 1
+        if toks[k].text == "ل" and q < len(toks) and toks[q].text == '"':
+            close = self._closing_quote(q)
+            return (close + 1) if close is not None else q + 1
+        while q < len(toks) and q - k < 4:
+            t = toks[q].text
+            if _is_comp(toks[q]) or t in CLAUSE_PUNCT or t == '"' or t in TIME_WORDS or t == "في" or _is_masdar(t):
+                break
+            if not (t.startswith("ال") or t in ("نيوز", "برس", "بوست", "بلدي", "24", "عربيه", "ستيب", "سبوتنيك")):
+                break
+            q += 1
+        return q
+
+    def _np_end(self, i: int, limit: int) -> int:
+        """End of a noun phrase starting at i: head, idafa and adjectives."""
+        toks = self.toks
+        q = i + 1
+        while q < limit:
+            t = toks[q].text
+            if t in CLAUSE_PUNCT or _is_comp(toks[q]) or _is_masdar(t):
+                break
+            if t.startswith("ال") or t.startswith("لل") or t == '"':
+                q += 1
+                continue
+            break
+        return q
+
+    def _strip_distancing(self, span):
+        if span is None:
+            return None
+        text = self.view[span[0]:span[1]]
+        words = text.split()
+        for lead in DISTANCING_LEAD:
+            if tuple(w.strip('"') for w in words[:len(lead)]) == lead:
+                rest = text.find(words[len(lead) - 1]) + len(words[len(lead) - 1]) if len(words) > len(lead) else None
+                if rest is None:
+                    return span
+                s = span[0] + rest
+                while s < span[1] and (self.view[s].isspace() or self.view[s] == '"'):
+                    s += 1
+                if self.view[s:s + 1] == "ب":  # "ما تعرف ب" + name, glued or with a quote
+                    s += 1
+                    while s < span[1] and (self.view[s].isspace() or self.view[s] == '"'):
+                        s += 1
+                e = span[1]
+                if self.view[e - 1] == '"' and self.view[s:e].count('"') % 2 == 1:
+                    e -= 1
+                return (s, e) if s < e else span
+        return span
+
+    def _relative_before(self, i: int) -> bool:
+        return i > 0 and self.toks[i - 1].text in RELATIVES
+
+    def _np_before(self, k: int) -> tuple[int, int] | None:
+        """The noun phrase that ends just before token k (a relative pronoun)."""
+        toks = self.toks
+        e = k
+        while e > 0 and toks[e - 1].text in (",",):
+            e -= 1
+        s = e
+        while s > 0 and e - s < MAX_BACK and toks[s - 1].text not in CLAUSE_PUNCT and not _is_comp(toks[s - 1]) \
+                and toks[s - 1].start not in self._cue_ends():
+            s -= 1
+        return self._span(s, e)
+
+    def _cue_ends(self) -> set[int]:
+        return {m.end for m in self.cues}
+
+    def _subject_before(self, i: int, m: Match) -> tuple[int, int] | None:
+        """SVO: the noun phrase between the clause start and the cue."""
+        if m.prefix and m.prefix[0] in "وف":
+            return None
+        toks = self.toks
+        s = i
+        while s > 0 and i - s < MAX_BACK:
+            t = toks[s - 1].text
+            if t in CLAUSE_PUNCT or t == '"' or _is_comp(toks[s - 1]) or t in BOUNDARY_WORDS or (s - 1) in self._cue_at_token:
+                break
+            s -= 1
+        if s == i or (s > 0 and i - s >= MAX_BACK and toks[s - 1].text not in CLAUSE_PUNCT):
+            return None
+        first = toks[s].text
+        if first in PARTICLES or first in TIME_WORDS or first.isdigit():
+            return None
+        return self._span(s, i)
+
+    def _preceded_by_according(self, i: int) -> bool:
+        q = i - 1
+        if q >= 0 and self.toks[q].text in ("ما", "لما"):
+            q -= 1
+        if q < 0:
+            return False
+        m = self._cue_at_token.get(q)
+        return bool(m and m.payload.type == "according_to") or self.toks[q].text in ("كما", "حسبما", "بحسبما", "وفقما")
+
+    def _content_before(self, d: Draft, i: int, rule: str) -> Draft | None:
+        """Content precedes the cue: "… ، بحسب المرصد" or "… كما قال المرصد"."""
+        toks = self.toks
+        q = i
+        while q > 0 and (toks[q - 1].text in (",", "ما", "لما", "كما", "حسبما", "بحسبما") or (q - 1) in self._cue_at_token):
+            q -= 1
+        s = q
+        while s > 0 and toks[s - 1].text not in (".", "!", "?", ":") and not ((s - 1) in self._cue_at_token and s - 1 < q):
+            s -= 1
+        d.content = self._strip_opener(self._span(s, q))
+        if d.content is None:
+            return None
+        _, j = self._cue_token_range(next(m for k, m in self._cue_at_token.items() if k == i))
+        end = j
+        while end < len(toks) and end - j <= MAX_SOURCE and toks[end].text not in CLAUSE_PUNCT and not _is_comp(toks[end]):
+            end += 1
+        if end > j:
+            d.source = self._span(j, end)
+        d.rule = rule
+        return d
+
+    def _read_participle(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        entry: CueEntry = m.payload
+        toks = self.toks
+        _, j = self._cue_token_range(m)
+        d = Draft(cue=(m.start, m.end), entry=entry, rule="participle", resolved=True)
+        d.feminine = _feminine_form(m.phrase, entry)
+        k = j
+        if k < len(toks) and toks[k].text == "الي":
+            k += 1
+        if k < len(toks) and (_is_comp(toks[k]) or toks[k].text == ":"):
+            k += 1
+        elif k < len(toks) and toks[k].text == "عن" and entry.lemma in ("كشف", "نقل"):
+            k += 1
+        if k >= len(toks):
+            return None
+        end = self.content_end(k, cue_starts)
+        d.content = self._span(k, end)
+        return d if d.content else None
+
+    def _read_passive(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        toks = self.toks
+        _, j = self._cue_token_range(m)
+        if j < len(toks) and (_is_comp(toks[j]) or toks[j].text == ":"):
+            d = Draft(cue=(m.start, m.end), entry=m.payload, rule="passive")
+            d.content = self._span(j + 1, self.content_end(j + 1, cue_starts))
+            return d if d.content else None
+        return None
+
+    def _read_prep(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        entry: CueEntry = m.payload
+        toks = self.toks
+        _, j = self._cue_token_range(m)
+        if j < len(toks) and j in self._cue_at_token:
+            return None  # "حسبما أفاد …": the verb carries the claim
+        if fold(m.phrase).endswith(" ما") or m.phrase in ("حسبما",):
+            return None
+        if j < len(toks) and toks[j].text in ("الي", "ل") and entry.id.startswith("according.istinadan") is False:
+            j += 1
+        d = Draft(cue=(m.start, m.end), entry=entry, rule="prep")
+        hedge_end = j
+        while hedge_end < len(toks) and toks[hedge_end].text in HEDGE_NOUNS:
+            hedge_end += 1
+        src_end = hedge_end
+        while src_end < len(toks) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
+                and not _is_comp(toks[src_end]) and src_end not in cue_starts:
+            src_end += 1
+        d.source = self._unquote(self._span(hedge_end, src_end))
+        if d.source is None:
+            return None
+        at_clause_start = i == 0 or toks[i - 1].text in CLAUSE_PUNCT
+        if at_clause_start and src_end < len(toks) - 1:
+            k = src_end
+            while k < len(toks) and toks[k].text in (",", "فان", "فانه", "فانها", "فقد", "فإن"):
+                k += 1
+            end = self.content_end(k, cue_starts)
+            d.content = self._span(k, end)
+            d.rule = "prep-before"
+        else:
+            q = i
+            s = q
+            while s > 0 and toks[s - 1].text not in (".", "!", "?", ":", ";"):
+                if (s - 1) in self._cue_at_token and self._cue_at_token[s - 1].payload.pos != "prep":
+                    # the clause of another claim: start after its complementiser
+                    break
+                s -= 1
+            while s < q and (_is_comp(toks[s]) or toks[s].text in CLAUSE_PUNCT):
+                s += 1
+            d.content = self._strip_opener(self._span(s, q))
+            d.rule = "prep-after"
+        return d if d.content else None
+
+    def _read_noun(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        toks = self.toks
+        _, j = self._cue_token_range(m)
+        trigger = i > 0 and toks[i - 1].text in RUMOR_TRIGGERS
+        follower = j < len(toks) and (toks[j].text in RUMOR_FOLLOWERS or _is_comp(toks[j]))
+        if not (trigger or follower):
+            return None
+        d = Draft(cue=(toks[i - 1].start if trigger else m.start, m.end), entry=m.payload, rule="rumor")
+        k = j
+        if k < len(toks) and toks[k].text not in ("تفيد", "تشير") and (toks[k].text in RUMOR_FOLLOWERS or _is_comp(toks[k])):
+            k += 1
+        elif k < len(toks) and toks[k].text in ("تفيد", "تشير"):
+            return None  # "أنباء تفيد بأن": the verb carries the claim with the noun as source
+        if k < len(toks) and toks[k].text in ("ب", "الي"):
+            k += 1
+        if k < len(toks) and _is_comp(toks[k]):
+            k += 1
+        d.content = self._span(k, self.content_end(k, cue_starts))
+        return d if d.content else None
+
+    def _read_phrase(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        _, j = self._cue_token_range(m)
+        d = Draft(cue=(m.start, m.end), entry=m.payload, rule="phrase")
+        k = j
+        if k < len(self.toks) and (_is_comp(self.toks[k]) or self.toks[k].text == ":"):
+            k += 1
+        d.content = self._span(k, self.content_end(k, cue_starts))
+        d.resolved = True
+        return d if d.content else None
+
+    def _read_predicate(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
+        """"… الأنباء عارية عن الصحة": content = what is called untrue."""
+        toks = self.toks
+        s = i
+        while s > 0 and toks[s - 1].text not in CLAUSE_PUNCT and not _is_comp(toks[s - 1]) and (s - 1) not in self._cue_at_token:
+            s -= 1
+        if s == i:
+            return None
+        d = Draft(cue=(m.start, m.end), entry=m.payload, rule="predicate", resolved=True)
+        d.content = self._span(s, i)
+        return d if d.content else None
+
+
+def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) -> list[dict]:
+    view = doc.normalized.text
+    regions = []
+    if d.content:
+        regions.append(d.content)
+    if d.entry.pos == "prep" and d.source:
+        regions.append((d.cue[1], d.source[0]))
+    out, seen = [], set()
+    if d.type in ("estimate", "allege", "rumor"):
+        htype = {"estimate": "estimate", "allege": "distancing", "rumor": "unverified"}[d.type]
+        out.append((d.cue, htype))
+    for m in hedge_matches:
+        if any(s <= m.start and m.end <= e for s, e in regions):
+            out.append(((m.start, m.end), m.payload.type))
+    for s, e in regions:
+        for mm in _QAD.finditer(view, s, e):
+            if _imperfect(mm.group(1)):
+                out.append(((mm.start(), mm.end()), "modal"))
+    result = []
+    for (s, e), t in sorted(out):
+        if (s, e) in seen:
+            continue
+        seen.add((s, e))
+        span = doc.nspan(s, e)
+        result.append({"text": span.text, "start": span.start, "end": span.end, "type": t})
+    return result
+
+
+_QAD = re.compile(r"(?<![^\W_])(?:و|ف)?قد\s+([^\W_]+)")
+_PERFECT_T = frozenset(fold(w) for w in "تم تمت تمكن تمكنت توصل توصلت تعرض تعرضت تحول تحولت تراجع تراجعت تقدم تقدمت تسلم تسلمت تلقى تلقت".split())
+
+
+def _imperfect(word: str) -> bool:
+    if word.startswith("ي"):
+        return True
+    if word[:1] in ("ت", "ن") and word not in _PERFECT_T and not word.endswith("ت") and not word.endswith("وا"):
+        return True
+    return False
+
+
+def _certainty(ctype: str, hedges: list[dict]) -> str:
+    kinds = {h["type"] for h in hedges}
+    if ctype == "deny":
+        return "certain"
+    if ctype in ("doubt", "rumor"):
+        return "possible"
+    if "modal" in kinds:
+        return "possible"
+    if ctype == "estimate" or kinds & {"estimate", "unverified", "distancing"}:
+        return "probable"
+    return "certain"
+
+
+def _source_kind(text: str) -> str:
+    words = fold(text).replace('"', " ").split()
+    if not words:
+        return "none"
+    return "anonymous" if _head_in(words[0], ANONYMOUS_HEADS) else "named"
+
+
+def _claim_id(doc: Document, cue: Span) -> str:
+    key = f"{doc.id}\0{doc.sha256}\0{cue.start}\0{cue.end}"
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bool:
+    """A short first line with no final punctuation: the title, not the body."""
+    if sent.index > 2:
+        return False
+    text = doc.text[sent.start:sent.end]
+    return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16 and "\n" in doc.text[sent.end:sent.end + 2] + "\n"
+
+
+def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sentence] | None = None) -> list[Draft]:
+    """Claim drafts (view offsets) for a document, in text order, pro-drop resolved."""
+    lex = lex or default_lexicons()
+    view = doc.normalized.text
+    sentences = sentences if sentences is not None else split_sentences(doc)
+    cue_matches = resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
+    drafts: list[Draft] = []
+    mi = 0
+    for sent in sentences:
+        while mi < len(cue_matches) and cue_matches[mi].start < sent.nstart:
+            mi += 1
+        mj = mi
+        while mj < len(cue_matches) and cue_matches[mj].end <= sent.nend:
+            mj += 1
+        if mj == mi or sent.boilerplate or _is_headline(doc, sent, sentences):
+            mi = mj
+            continue
+        drafts.extend(_SentenceReader(doc, sent, lex, cue_matches[mi:mj]).read())
+        mi = mj
+    drafts = _drop_nested(drafts)
+    _resolve_prodrop(doc, drafts)
+    return drafts
+
+
+def _inside(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return bool(a and b and b[0] <= a[0] and a[1] <= b[1])
+
+
+def _drop_nested(drafts: list[Draft]) -> list[Draft]:
+    """A rumor noun inside another claim's source or cue is not a claim of its own."""
+    out = []
+    for d in drafts:
+        if d.entry.pos == "noun" and any(
+            o is not d and (_inside(d.cue, o.source) or _inside(d.cue, o.via)) for o in drafts
+        ):
+            continue
+        out.append(d)
+    return out
+
+
+def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
+    """Continuations take the nearest earlier source, preferring one of the same gender."""
+    view = doc.normalized.text
+    history: list[Draft] = []
+    for d in drafts:
+        if d.resolved and d.source is None and d.entry.pos != "predicate":
+            pick = None
+            for cand in reversed(history[-4:]):
+                words = view[cand.source[0]:cand.source[1]].split()
+                if d.feminine is None or _source_feminine(words) == d.feminine:
+                    pick = cand
+                    break
+            pick = pick or (history[-1] if history else None)
+            if pick is not None:
+                d.source, d.source_kind = pick.source, pick.source_kind
+        elif d.resolved and d.source is None and d.entry.pos == "predicate":
+            same = [h for h in history if h.sentence is d.sentence]
+            if same:
+                d.source = same[-1].source
+        if d.source is not None:
+            if not d.resolved:
+                d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
+            history.append(d)
+        if d.source is not None and not d.source_kind or d.source_kind == "none" and d.source is not None:
+            d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
+
+
+def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -> list[dict]:
+    view = doc.normalized.text
+    hedge_matches = resolve_overlaps(lex.hedge_matcher.find(view)) if drafts else []
+    records = []
+    for d in drafts:
+        cue = doc.nspan(*d.cue)
+        hedges = _hedges(doc, d, lex, hedge_matches)
+        content = doc.nspan(*d.content)
+        source = None
+        if d.source is not None:
+            s = doc.nspan(*d.source)
+            source = {"text": s.text, "start": s.start, "end": s.end, "kind": d.source_kind or "named",
+                      "resolved": d.resolved, "entity": None}
+        else:
+            source = {"text": "", "start": cue.start, "end": cue.start, "kind": "none", "resolved": False, "entity": None}
+        sent = d.sentence
+        rec = {
+            "schema": SCHEMA,
+            "id": _claim_id(doc, cue),
+            "doc": doc.info(outlet),
+            "sentence": {"index": sent.index, "start": sent.start, "end": sent.end},
+            "cue": {"text": cue.text, "start": cue.start, "end": cue.end, "lemma": d.entry.lemma, "type": d.type},
+            "source": source,
+            "recipient": doc.nspan(*d.recipient).to_json() if d.recipient else None,
+            "via": doc.nspan(*d.via).to_json() if d.via else None,
+            "content": content.to_json(),
+            "polarity": "negative" if d.type in NEGATIVE_TYPES else "positive",
+            "certainty": _certainty(d.type, hedges),
+            "hedges": hedges,
+            "entities": [],
+            "evidence": {"cue": d.entry.id, "rule": d.rule, "engine": "light"},
+        }
+        records.append(rec)
+    return records
+
+
+def extract(text: str, doc_id: str = "-") -> list[dict]:
+    """Claims of one text as records (the library's one-call API).
+
+    >>> [c["cue"]["type"] for c in extract("نفت وزارة الدفاع صحة المعلومات.")]
+    ['deny']
+    """
+    from .pipeline import Pipeline
+
+    return Pipeline().extract(Document(doc_id, text))

@@ -1,0 +1,143 @@
+"""Cue and hedge lexicons: load, validate, compile to matchers.
+
+Both are YAML data files in `claimx/lexicons/` (format: lexicons/README.md).
+Validation errors name the file, the line and the key, and say what is allowed.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .errors import LexiconError
+from .match import NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, PhraseMatcher
+from .normalize import fold
+
+CUE_TYPES = ("say", "announce", "confirm", "deny", "doubt", "allege", "estimate", "opinion", "according_to", "rumor")
+CUE_POS = ("verb", "participle", "passive", "prep", "noun", "phrase", "predicate")
+CUE_NEEDS = ("complement", "direct", "an_or_an")
+HEDGE_TYPES = ("modal", "approximation", "preliminary", "unverified", "distancing", "estimate")
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    id: str
+    lemma: str
+    type: str
+    pos: str
+    forms: tuple[str, ...]
+    needs: str | None = None
+
+
+@dataclass(frozen=True)
+class HedgeEntry:
+    id: str
+    type: str
+    forms: tuple[str, ...]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe loader that remembers the line of every mapping (for error messages)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
+    mapping["__line__"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_yaml_with_lines(path: str, text: str):
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise LexiconError(path, f"not valid YAML: {getattr(e, 'problem', e)}", mark.line + 1 if mark else None) from None
+
+
+def _entries(path: str, data, key: str) -> list[dict]:
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise LexiconError(path, f"the file must hold a mapping with a list under '{key}'", key=key)
+    return data[key]
+
+
+def _check(path, item, allowed: dict[str, tuple], required: tuple[str, ...]) -> None:
+    line = item.get("__line__")
+    if not isinstance(item, dict):
+        raise LexiconError(path, "each entry must be a mapping", line)
+    for k in item:
+        if k != "__line__" and k not in allowed:
+            raise LexiconError(path, f"unknown key (allowed: {', '.join(allowed)})", line, k)
+    for k in required:
+        if k not in item:
+            raise LexiconError(path, "missing required key", line, k)
+    for k, values in allowed.items():
+        if k in item and values and item[k] not in values:
+            raise LexiconError(path, f"must be one of {', '.join(values)} (got {item[k]!r})", line, k)
+    forms = item.get("forms")
+    if not isinstance(forms, list) or not forms or not all(isinstance(f, str) and f.strip() for f in forms):
+        raise LexiconError(path, "must be a non-empty list of non-empty strings", line, "forms")
+
+
+def parse_cues(path: str, text: str) -> list[CueEntry]:
+    allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS}
+    out, seen = [], set()
+    for item in _entries(path, load_yaml_with_lines(path, text), "cues"):
+        _check(path, item, allowed, ("id", "lemma", "type", "pos", "forms"))
+        if item["id"] in seen:
+            raise LexiconError(path, f"duplicate id {item['id']!r}", item["__line__"], "id")
+        seen.add(item["id"])
+        out.append(CueEntry(item["id"], item["lemma"], item["type"], item["pos"], tuple(item["forms"]), item.get("needs")))
+    return out
+
+
+def parse_hedges(path: str, text: str) -> list[HedgeEntry]:
+    allowed = {"id": (), "type": HEDGE_TYPES, "forms": ()}
+    out = []
+    for item in _entries(path, load_yaml_with_lines(path, text), "hedges"):
+        _check(path, item, allowed, ("id", "type", "forms"))
+        out.append(HedgeEntry(item["id"], item["type"], tuple(item["forms"])))
+    return out
+
+
+def _read(name: str, path: str | Path | None) -> tuple[str, str]:
+    if path is None:
+        return f"claimx/lexicons/{name}", resources.files("claimx.lexicons").joinpath(name).read_text("utf-8")
+    try:
+        return str(path), Path(path).read_text("utf-8")
+    except OSError as e:
+        raise LexiconError(str(path), f"cannot read: {e.strerror or e}") from None
+
+
+class Lexicons:
+    """The compiled cue and hedge lexicons used by the claim stage."""
+
+    def __init__(self, cues_path: str | Path | None = None, hedges_path: str | Path | None = None):
+        cue_name, cue_text = _read("cues.yaml", cues_path)
+        hedge_name, hedge_text = _read("hedges.yaml", hedges_path)
+        self.cues = parse_cues(cue_name, cue_text)
+        self.hedges = parse_hedges(hedge_name, hedge_text)
+        self.hash = hashlib.sha256((cue_text + "\0" + hedge_text).encode()).hexdigest()
+        self.cue_matcher = PhraseMatcher(VERB_PREFIXES | NOUN_PREFIXES, PRONOUN_SUFFIXES)
+        self.noun_cue_matcher = PhraseMatcher(NOUN_PREFIXES)
+        for entry in self.cues:
+            target = self.cue_matcher if entry.pos in ("verb", "participle", "passive") else self.noun_cue_matcher
+            for form in entry.forms:
+                target.add(fold(form), entry)
+        self.hedge_matcher = PhraseMatcher(NOUN_PREFIXES | VERB_PREFIXES)
+        for entry in self.hedges:
+            for form in entry.forms:
+                self.hedge_matcher.add(fold(form), entry)
+        for m in (self.cue_matcher, self.noun_cue_matcher, self.hedge_matcher):
+            m.build()
+
+
+@lru_cache(maxsize=4)
+def default_lexicons() -> Lexicons:
+    return Lexicons()

@@ -1,0 +1,135 @@
+"""Clitic-aware phrase matching on the normalised view.
+
+Arabic glues conjunctions and prepositions to the next word (وأكدت، للجزيرة،
+بريف، وبالبوكمال). Lexicons list bare forms; the matcher finds every
+occurrence with an Aho-Corasick automaton and then accepts it only when what
+stands between the word start and the match is an allowed proclitic chain, and
+what follows up to the word end is an allowed enclitic. Word boundaries are
+respected: "سوريا" is not found inside "سوريالي".
+
+The definite article: a phrase that starts with ال also matches after the
+preposition ل, where Arabic writes لل (للبوكمال = ل + البوكمال).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import ahocorasick
+
+# Proclitic chains for names and nouns: conjunction (و ف) then preposition (ب ل ك).
+NOUN_PREFIXES = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك"})
+# Verbs take a conjunction, the future marker س and the subjunctive/jussive ل.
+VERB_PREFIXES = frozenset({"", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل"})
+NO_SUFFIXES = frozenset({""})
+# Object and possessive pronouns that may close a cue word (تناقلتها، أكده).
+PRONOUN_SUFFIXES = frozenset({"", "ه", "ها", "هم", "هما", "هن", "نا", "كم"})
+
+_AL = "ال"
+_LAM_PREFIXES = frozenset({"ل", "ول", "فل"})
+
+
+def is_word_char(c: str) -> bool:
+    return c.isalnum() and c != "_"
+
+
+@dataclass(frozen=True)
+class Match:
+    start: int  # view offsets of the matched phrase (clitics excluded)
+    end: int
+    phrase: str
+    payload: Any
+    prefix: str
+    suffix: str
+
+
+class PhraseMatcher:
+    """Find lexicon phrases in a view text, clitics allowed around them.
+
+    >>> m = PhraseMatcher(prefixes=NOUN_PREFIXES)
+    >>> m.add("البوكمال", "abu-kamal"); m.build()
+    >>> [(x.start, x.phrase, x.prefix) for x in m.find("دخلت وبالبوكمال")]
+    [(7, 'البوكمال', 'وب')]
+    """
+
+    def __init__(self, prefixes: Iterable[str] = NOUN_PREFIXES, suffixes: Iterable[str] = NO_SUFFIXES):
+        self.prefixes = frozenset(prefixes)
+        self.suffixes = frozenset(suffixes)
+        self._payloads: dict[str, list] = {}
+        self._automaton: ahocorasick.Automaton | None = None
+
+    def add(self, phrase: str, payload: Any) -> None:
+        """Add a phrase already folded with `normalize.fold`."""
+        if not phrase:
+            return
+        self._payloads.setdefault(phrase, []).append(payload)
+        self._automaton = None
+
+    def __len__(self) -> int:
+        return len(self._payloads)
+
+    def build(self) -> None:
+        a = ahocorasick.Automaton()
+        for phrase in self._payloads:
+            a.add_word(phrase, (phrase, False))
+            # the article after ل: "للبوكمال" holds "لبوكمال"
+            if phrase.startswith(_AL) and len(phrase) > 3:
+                short = phrase[1:]
+                if short not in self._payloads:
+                    a.add_word(short, (phrase, True))
+        a.make_automaton()
+        self._automaton = a
+
+    def find(self, text: str) -> list[Match]:
+        """Every acceptable occurrence, in text order; overlaps are kept."""
+        if self._automaton is None:
+            self.build()
+        out: list[Match] = []
+        n = len(text)
+        for last, (phrase, lam_article) in self._automaton.iter(text):
+            end = last + 1
+            start = end - (len(phrase) - 1 if lam_article else len(phrase))
+            ws = start
+            while ws > 0 and is_word_char(text[ws - 1]) and start - ws <= 3:
+                ws -= 1
+            if ws > 0 and is_word_char(text[ws - 1]):
+                continue
+            prefix = text[ws:start]
+            if lam_article:
+                # the match starts at the article's remnant ل; before it must stand
+                # the preposition ل, optionally after a conjunction
+                if prefix not in _LAM_PREFIXES:
+                    continue
+            elif prefix not in self.prefixes:
+                continue
+            we = end
+            while we < n and is_word_char(text[we]) and we - end <= 3:
+                we += 1
+            if we < n and is_word_char(text[we]):
+                continue
+            suffix = text[end:we]
+            if suffix not in self.suffixes:
+                continue
+            for payload in self._payloads[phrase]:
+                out.append(Match(start, end, phrase, payload, prefix, suffix))
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+
+def resolve_overlaps(matches: Iterable[Match]) -> list[Match]:
+    """Keep the longest match, then the earliest, among overlapping ones.
+
+    The one place overlap is decided, so that "المرصد السوري لحقوق الإنسان"
+    wins over "المرصد" and "قوات سوريا الديمقراطية" over "سوريا".
+    Matches with the same span and different payloads are all kept.
+    """
+    ordered = sorted(matches, key=lambda m: (-(m.end - m.start), m.start))
+    taken: list[tuple[int, int]] = []
+    kept: list[Match] = []
+    for m in ordered:
+        if any(m.start < e and s < m.end and (s, e) != (m.start, m.end) for s, e in taken):
+            continue
+        taken.append((m.start, m.end))
+        kept.append(m)
+    kept.sort(key=lambda m: (m.start, m.end))
+    return kept

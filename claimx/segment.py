@@ -1,0 +1,80 @@
+"""Sentence and word segmentation on the normalised view, with raw offsets.
+
+Rules, in the order they apply:
+- every line break ends a segment, so a headline or dateline without final
+  punctuation is a segment of its own;
+- `. ! ? ؟ …` end a sentence when followed by a space or the line end, except
+  inside numbers, dates and times as scraped pages write them ("11 . 10 . 2017"),
+  after one-letter abbreviations ("أ. ف. ب", "U.S."), or inside a quotation
+  that closes later in the same line;
+- `؛ ;` and `:` never end a sentence (content after a colon belongs to its cue).
+"""
+from __future__ import annotations
+
+import re
+
+from .model import Document, Sentence
+
+_LINE = re.compile(r"[^\n]+")
+_END = re.compile(r"[.!?…]+")  # the view maps ؟ to ?
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_ABBREV = frozenset({"د", "م", "ه", "ق", "ص", "ج", "ب", "ف", "ا", "ت", "ش", "mr", "dr", "st", "no", "vs", "etc", "u", "s", "a"})
+
+
+def _is_abbreviation(line: str, dot: int) -> bool:
+    m = re.search(r"([^\W\d_]+)\s*$", line[:dot])
+    return bool(m) and (len(m.group(1)) == 1 or m.group(1).lower() in _ABBREV)
+
+
+def _inside_number(line: str, start: int, end: int) -> bool:
+    before = line[:start].rstrip()
+    after = line[end:].lstrip()
+    return bool(before) and bool(after) and before[-1].isdigit() and after[0].isdigit()
+
+
+def _quote_closes_later(line: str, pos: int) -> bool:
+    """True when pos lies inside a straight-quoted passage that closes on this line."""
+    opened = line.count('"', 0, pos) % 2 == 1
+    return opened and '"' in line[pos:]
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    cuts = []
+    for m in _END.finditer(line):
+        s, e = m.span()
+        if e < len(line) and not line[e].isspace() and line[e] not in '"\')':
+            continue  # "3.5", "www.site.com"
+        if m.group() == "." and (_inside_number(line, s, e) or _is_abbreviation(line, s)):
+            continue
+        if _quote_closes_later(line, s):
+            continue
+        # a closing quote or bracket right after the stop belongs to this sentence
+        while e < len(line) and line[e] in '"\')':
+            e += 1
+        cuts.append(e)
+    spans, begin = [], 0
+    for c in cuts + [len(line)]:
+        seg = line[begin:c]
+        if seg.strip():
+            lead = len(seg) - len(seg.lstrip())
+            spans.append((begin + lead, begin + len(seg.rstrip())))
+        begin = c
+    return spans
+
+
+def split_sentences(doc: Document) -> list[Sentence]:
+    """Sentences of a document; offsets into both the view and the raw text."""
+    view = doc.normalized
+    out: list[Sentence] = []
+    for line in _LINE.finditer(view.text):
+        base = line.start()
+        for s, e in _split_line(line.group()):
+            rs, re_ = view.to_raw(base + s, base + e)
+            out.append(Sentence(len(out), rs, re_, base + s, base + e))
+    return out
+
+
+def tokens(doc: Document) -> list[tuple[int, int]]:
+    """Word tokens (letters and digits) as raw (start, end) pairs."""
+    view = doc.normalized
+    return [view.to_raw(*m.span()) for m in _WORD.finditer(view.text)]

@@ -1,0 +1,1 @@
+# Data package: the default gazetteer YAML files, installed as claimx._gazetteer.
