@@ -82,6 +82,7 @@ _OPENER = re.compile(
     r"(?:و?في (?:هذا |ذات )?السياق(?: ذاته| نفسه)?|و?في سياق (?:متصل|اخر|منفصل)|و?من جهه (?:اخري|ثانيه)|"
     r"و?الي ذلك|و?في غضون ذلك|و?في الاثناء|و?في الوقت (?:نفسه|ذاته))\s*,?\s*"
 )
+CONSTRUCT_HEADS = ANONYMOUS_HEADS | RECIPIENT_HEADS | FEMININE_HEADS
 MAX_SOURCE = 14
 MAX_BACK = 8
 
@@ -245,14 +246,14 @@ class _SentenceReader:
         """Token index where a content starting at k ends (exclusive)."""
         toks = self.toks
         for q in range(k, len(toks)):
+            if toks[q].text in (",", ";") and q + 1 < len(toks) and toks[q + 1].text in BOUNDARY_WORDS and q > k:
+                return q  # "…، إلا أن …": a new clause that is not the source's
             if q in cue_starts and q > k:
                 prev = toks[q - 1].text if q > 0 else ""
-                word = self.view[toks[q].start - 2:toks[q].start]
                 coordinated = prev in (",", ";") or self.view[toks[q].start - 1:toks[q].start] in ("و", "ف") \
                     or self._coordinated_cue(q)
                 if coordinated:
                     return q - 1 if prev in (",", ";") else q
-                del word
         return len(toks)
 
     def _coordinated_cue(self, q: int) -> bool:
@@ -347,6 +348,12 @@ class _SentenceReader:
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
+            if k == src_i and _is_recipient(toks, k):
+                # "أشار لـ"العربي الجديد" مسؤول الإعلام …": recipient first, source after it
+                r_end = self._recipient_end(k)
+                recipient = (k, r_end)
+                src_i = k = r_end
+                continue
             if src_j is None and _is_recipient(toks, k) and k > src_i:
                 src_j = k
                 r_end = self._recipient_end(k)
@@ -359,11 +366,15 @@ class _SentenceReader:
                 continue
             if src_j is None and k > src_i and (t in TIME_WORDS or (t == "في" and k + 1 < n and _strip_clitic(toks[k + 1].text) in CHANNEL_NOUNS | {"ال" + c for c in CHANNEL_NOUNS})):
                 src_j = k
+            if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
+                k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
+                continue
             if src_j is None and _is_masdar(t) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
-                    and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion"):
+                    and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
+                    and not (k > src_i and t.startswith("ال") and _head_in(toks[k - 1].text, CONSTRUCT_HEADS)):
                 content_k = k
                 break
-            if k > src_i and src_j is None and k in cue_starts:
+            if k > src_i and src_j is None and k in cue_starts and self._cue_at_token[k].payload.pos != "noun":
                 break
             k += 1
         if content_k is None:
@@ -398,7 +409,7 @@ class _SentenceReader:
         if via:
             d.via = self._span(*via)
         end = self.content_end(content_k, cue_starts)
-        d.content = self._span(content_k, end)
+        d.content = self._unquote(self._span(content_k, end))
         if d.content is None:
             return None
         return d
@@ -475,10 +486,12 @@ class _SentenceReader:
         while e > 0 and toks[e - 1].text in (",",):
             e -= 1
         s = e
-        while s > 0 and e - s < MAX_BACK and toks[s - 1].text not in CLAUSE_PUNCT and not _is_comp(toks[s - 1]) \
-                and toks[s - 1].start not in self._cue_ends():
+        while s > 0 and e - s < MAX_BACK and (toks[s - 1].text.startswith("ال") or toks[s - 1].text == '"') \
+                and (s - 1) not in self._cue_at_token:
             s -= 1
-        return self._span(s, e)
+        if s > 0 and _head_in(toks[s - 1].text, CONSTRUCT_HEADS) and (s - 1) not in self._cue_at_token:
+            s -= 1
+        return self._unquote(self._span(s, e))
 
     def _cue_ends(self) -> set[int]:
         return {m.end for m in self.cues}
@@ -581,6 +594,9 @@ class _SentenceReader:
         if d.source is None:
             return None
         at_clause_start = i == 0 or toks[i - 1].text in CLAUSE_PUNCT
+        after = src_end + 1 if src_end < len(toks) and toks[src_end].text == "," else src_end
+        if after + 1 < len(toks) and toks[after].text in RELATIVES and (after + 1) in cue_starts:
+            return None  # "بحسب المصادر، التي قالت إن …"
         if at_clause_start and src_end < len(toks) - 1:
             k = src_end
             while k < len(toks) and toks[k].text in (",", "فان", "فانه", "فانها", "فقد", "فإن"):
@@ -636,7 +652,8 @@ class _SentenceReader:
         """"… الأنباء عارية عن الصحة": content = what is called untrue."""
         toks = self.toks
         s = i
-        while s > 0 and toks[s - 1].text not in CLAUSE_PUNCT and not _is_comp(toks[s - 1]) and (s - 1) not in self._cue_at_token:
+        while s > 0 and toks[s - 1].text not in CLAUSE_PUNCT and toks[s - 1].text != '"' and not _is_comp(toks[s - 1]) \
+                and ((s - 1) not in self._cue_at_token or self._cue_at_token[s - 1].payload.pos == "noun"):
             s -= 1
         if s == i:
             return None
@@ -702,7 +719,13 @@ def _source_kind(text: str) -> str:
     words = fold(text).replace('"', " ").split()
     if not words:
         return "none"
-    return "anonymous" if _head_in(words[0], ANONYMOUS_HEADS) else "named"
+    if not _head_in(words[0], ANONYMOUS_HEADS):
+        return "named"
+    # "الناشط طاهر العمر": a definite role noun followed by a name is a named person
+    if words[0].startswith("ال") and len(words) > 1 and not words[1].startswith("ال") \
+            and words[1] not in PARTICLES and words[1] not in ("باسم", "في", "من"):
+        return "named"
+    return "anonymous"
 
 
 def _claim_id(doc: Document, cue: Span) -> str:
@@ -723,7 +746,8 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     lex = lex or default_lexicons()
     view = doc.normalized.text
     sentences = sentences if sentences is not None else split_sentences(doc)
-    cue_matches = resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
+    cue_matches = [m for m in resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
+                   if (m.prefix + m.phrase + m.suffix) not in lex.not_cues]
     drafts: list[Draft] = []
     mi = 0
     for sent in sentences:

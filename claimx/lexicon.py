@@ -68,9 +68,9 @@ def _entries(path: str, data, key: str) -> list[dict]:
 
 
 def _check(path, item, allowed: dict[str, tuple], required: tuple[str, ...]) -> None:
-    line = item.get("__line__")
     if not isinstance(item, dict):
-        raise LexiconError(path, "each entry must be a mapping", line)
+        raise LexiconError(path, "each entry must be a mapping")
+    line = item.get("__line__")
     for k in item:
         if k != "__line__" and k not in allowed:
             raise LexiconError(path, f"unknown key (allowed: {', '.join(allowed)})", line, k)
@@ -88,13 +88,23 @@ def _check(path, item, allowed: dict[str, tuple], required: tuple[str, ...]) -> 
 def parse_cues(path: str, text: str) -> list[CueEntry]:
     allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS}
     out, seen = [], set()
-    for item in _entries(path, load_yaml_with_lines(path, text), "cues"):
+    data = load_yaml_with_lines(path, text)
+    for item in _entries(path, data, "cues"):
         _check(path, item, allowed, ("id", "lemma", "type", "pos", "forms"))
         if item["id"] in seen:
             raise LexiconError(path, f"duplicate id {item['id']!r}", item["__line__"], "id")
         seen.add(item["id"])
         out.append(CueEntry(item["id"], item["lemma"], item["type"], item["pos"], tuple(item["forms"]), item.get("needs")))
     return out
+
+
+def parse_not_cues(path: str, text: str) -> list[str]:
+    """Whole words that look like clitic + cue but are not (فرات is not ف + رأت)."""
+    data = load_yaml_with_lines(path, text)
+    words = data.get("not_cues", []) if isinstance(data, dict) else []
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise LexiconError(path, "must be a list of non-empty strings", key="not_cues")
+    return words
 
 
 def parse_hedges(path: str, text: str) -> list[HedgeEntry]:
@@ -122,6 +132,7 @@ class Lexicons:
         cue_name, cue_text = _read("cues.yaml", cues_path)
         hedge_name, hedge_text = _read("hedges.yaml", hedges_path)
         self.cues = parse_cues(cue_name, cue_text)
+        self.not_cues = frozenset(fold(w) for w in parse_not_cues(cue_name, cue_text))
         self.hedges = parse_hedges(hedge_name, hedge_text)
         self.hash = hashlib.sha256((cue_text + "\0" + hedge_text).encode()).hexdigest()
         self.cue_matcher = PhraseMatcher(VERB_PREFIXES | NOUN_PREFIXES, PRONOUN_SUFFIXES)

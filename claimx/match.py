@@ -82,6 +82,8 @@ class PhraseMatcher:
 
     def find(self, text: str) -> list[Match]:
         """Every acceptable occurrence, in text order; overlaps are kept."""
+        if not self._payloads:
+            return []
         if self._automaton is None:
             self.build()
         out: list[Match] = []
