@@ -237,6 +237,8 @@ class _View:
 
 
 def _bare(w: str) -> str:
+    if w.startswith(("لل", "ولل", "فلل")) and len(w) > 4:  # ل + ال: "للتنظيم"
+        return "ال" + w[w.index("لل") + 2:]
     for c in _CLITICS:
         if w.startswith(c) and len(w) - len(c) >= 2:
             return w[len(c):]
@@ -875,7 +877,8 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
         _roles(v, ev, mentions, lex)
         agent, target = ev["_agent"], ev["_target"]
         # a pronoun on the trigger ("سيطرتها", "سيطرته") or a bare verb points back to the speaker
-        if agent is None and (ev["_suffix"] or ev["_pos"] == "verb") and not ev["_subject"] == "target":
+        announce = (record.get("cue") or {}).get("type") in ("announce",)
+        if agent is None and (ev["_suffix"] or ev["_pos"] == "verb" or announce) and not ev["_subject"] == "target":
             src = record.get("source") or {}
             src_ent = next((x for x in entities if x.get("type") == "actor"
                             and src.get("start", -1) <= x["start"] < src.get("end", -1)), None)
