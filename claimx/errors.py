@@ -32,7 +32,11 @@ class InputError(ClaimxError):
 class DataFileError(ClaimxError):
     """A shipped or user-supplied data file (lexicon, gazetteer, gold) is invalid."""
 
-    def __init__(self, path: str, reason: str, line: int | None = None, key: str | None = None):
+    def __init__(self, path: str, reason: str | None = None, line: int | None = None, key: str | None = None):
+        if reason is None:  # a complete message given on its own
+            self.path, self.reason, self.line, self.key = "", str(path), line, key
+            super().__init__(str(path))
+            return
         self.path, self.reason, self.line, self.key = str(path), reason, line, key
         where = f"{self.path}:{line}" if line is not None else self.path
         if key:

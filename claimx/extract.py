@@ -34,7 +34,7 @@ _PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني")
 COMPLEMENTISERS = frozenset(p + s for p in ("ان", "بان", "وان", "فان") for s in _PRONOUNS)
 CLAUSE_PUNCT = frozenset(",;:()[]!?.")
 RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"})
-NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم"})
+NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "عدم", "بعدم"})
 TIME_WORDS = frozenset(fold(w) for w in (
     "اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليل ليلة فجر "
     "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها"
@@ -87,6 +87,13 @@ MAX_SOURCE = 14
 MAX_BACK = 8
 
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
+KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
+# "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
+NOT_SOURCES = frozenset(fold(w) for w in (
+    "اتفاق الاتفاق لاتفاق مبادئ لمبادئ قرار القرار لقرار القانون للقانون الدستور للدستور خطة لخطة برنامج "
+    "شروط لشروط آلية لآلية نظام بنود لبنود قواعد لقواعد تعليمات لتعليمات الأصول الحاجة الظروف الطلب "
+    "وجهة تعبير تعبيره تعبيرها رأيه رأيها"
+).split())
 
 
 @dataclass
@@ -301,14 +308,23 @@ class _SentenceReader:
                 return None
         d.feminine = _feminine_form(m.phrase, entry)
         if i > 0 and self._preceded_by_according(i):
+            q = i - 1 if self.toks[i - 1].text not in ("ما", "لما") else i - 2
+            d.cue = (self.toks[q].start, m.end)
+            d.type = "according_to"
             return self._content_before(d, i, rule="verb-according")
         src_i, src_j, k, content_k = j, None, j, None
+        after_time = False
         recipient = via = None
         n = len(toks)
         while k < n and k - j <= MAX_SOURCE:
             t = toks[k].text
             if _is_comp(toks[k]):
                 content_k = k + 1
+                break
+            if k > src_i and t.startswith("ب") and len(t) > 3 and (_is_masdar(t[1:]) or (t.startswith("بال") and _is_masdar(t[3:]))) \
+                    and entry.type in ("say", "confirm", "announce"):
+                src_j = src_j if src_j is not None else k
+                content_k = k  # "أفاد مصدر بارتفاع الحصيلة"
                 break
             if t == "الي" and k + 1 < n and _is_comp(toks[k + 1]):
                 content_k = k + 2
@@ -327,9 +343,9 @@ class _SentenceReader:
                     continue
                 content_k = k
                 break
-            if t in (",", ";", "(", ")"):
-                # "قال المرصد، أمس الثلاثاء، إن …": look past a short aside
-                nxt = self._find_comp(k + 1, 6)
+            if t in (",", ";", "(", ")", "-"):
+                # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
+                nxt = self._find_comp(k + 1, 22)
                 if nxt is not None:
                     src_j = src_j if src_j is not None else k
                     k = nxt
@@ -364,18 +380,24 @@ class _SentenceReader:
                     content_k = k  # "نفت مصادر للجزيرة سيطرة …"
                     break
                 continue
-            if src_j is None and k > src_i and (t in TIME_WORDS or (t == "في" and k + 1 < n and _strip_clitic(toks[k + 1].text) in CHANNEL_NOUNS | {"ال" + c for c in CHANNEL_NOUNS})):
+            if src_j is None and k > src_i and t in TIME_WORDS:
+                src_j, after_time = k, True
+            if src_j is None and k > src_i and ((t == "في" and k + 1 < n and _strip_clitic(toks[k + 1].text) in CHANNEL_NOUNS | {"ال" + c for c in CHANNEL_NOUNS})):
                 src_j = k
             if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
-            if src_j is None and _is_masdar(t) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
+            if (src_j is None or after_time) and _is_masdar(t) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and _head_in(toks[k - 1].text, CONSTRUCT_HEADS)):
                 content_k = k
                 break
-            if k > src_i and src_j is None and k in cue_starts and self._cue_at_token[k].payload.pos != "noun":
-                break
+            if k > src_i and src_j is None and k in cue_starts:
+                inner = self._cue_at_token[k]
+                if inner.payload.type == "according_to":
+                    src_j = k  # "وقالت الوكالة - نقلا عن الوزارة - إن": the relay ends the source
+                elif inner.prefix[:1] in ("و", "ف") or inner.payload.pos == "participle":
+                    break
             k += 1
         if content_k is None:
             if entry.needs in ("complement", "direct", "an_or_an"):
@@ -390,6 +412,13 @@ class _SentenceReader:
             return None
         if src_j is None:
             src_j = min(k, content_k)  # the loop stopped at the complementiser, quote or object
+        if src_j == src_i + 1 and (src_i in self._cue_at_token and self._cue_at_token[src_i].payload.type == "rumor"):
+            d.cue, d.type, d.rule = (m.start, toks[src_i].end), "rumor", "verb-rumor"
+            d.source_kind = "none"
+            src_j = src_i  # no source: the reports are anonymous hearsay
+            d.resolved = False
+            d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
+            return d if d.content else None
         if src_j > src_i:
             d.source = self._span(src_i, src_j)
             d.rule = "verb-vso" if d.rule == "verb" else d.rule
@@ -415,13 +444,16 @@ class _SentenceReader:
         return d
 
     def _find_comp(self, k: int, limit: int) -> int | None:
+        """The complementiser that follows an aside, if one comes before the clause ends."""
         for q in range(k, min(len(self.toks), k + limit)):
             t = self.toks[q].text
-            if t in TIME_WORDS or t in (",", "-") or t.isdigit():
-                continue
             if _is_comp(self.toks[q]) or t == ":":
                 return q
-            return None
+            if t in (".", "!", "?", '"'):
+                return None
+            m = self._cue_at_token.get(q)
+            if m is not None and (m.prefix[:1] in ("و", "ف") or m.payload.pos == "participle"):
+                return None  # a new coordinated claim begins
         return None
 
     def _recipient_end(self, k: int) -> int:
@@ -501,6 +533,9 @@ class _SentenceReader:
         if m.prefix and m.prefix[0] in "وف":
             return None
         toks = self.toks
+        kana = self._kana_subject(i)
+        if kana is not None:
+            return kana
         s = i
         while s > 0 and i - s < MAX_BACK:
             t = toks[s - 1].text
@@ -513,6 +548,24 @@ class _SentenceReader:
         if first in PARTICLES or first in TIME_WORDS or first.isdigit():
             return None
         return self._span(s, i)
+
+    def _kana_subject(self, i: int) -> tuple[int, int] | None:
+        """"وكان X (قد) قال": the subject stands between كان and the verb."""
+        toks = self.toks
+        q = i - 1
+        if q >= 0 and toks[q].text in ("قد", "لقد"):
+            q -= 1
+        for b in range(q, max(-1, i - 16), -1):
+            t = toks[b].text
+            if t in KANA:
+                e = q + 1
+                while e > b + 1 and toks[e - 1].text in (",", "-"):
+                    e -= 1
+                first_comma = next((c for c in range(b + 1, e) if toks[c].text == ","), e)
+                return self._unquote(self._span(b + 1, first_comma)) if first_comma > b + 1 else None
+            if t in (".", ":", "?", "!") or _is_comp(toks[b]) or b in self._cue_at_token:
+                return None
+        return None
 
     def _preceded_by_according(self, i: int) -> bool:
         q = i - 1
@@ -590,6 +643,8 @@ class _SentenceReader:
         while src_end < len(toks) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
                 and not _is_comp(toks[src_end]) and src_end not in cue_starts:
             src_end += 1
+        if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
+            return None
         d.source = self._unquote(self._span(hedge_end, src_end))
         if d.source is None:
             return None
@@ -620,6 +675,8 @@ class _SentenceReader:
 
     def _read_noun(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
         toks = self.toks
+        if "ل" in m.prefix:
+            return None  # "وكالة الأنباء", "الروسية للأنباء": part of a name
         _, j = self._cue_token_range(m)
         trigger = i > 0 and toks[i - 1].text in RUMOR_TRIGGERS
         follower = j < len(toks) and (toks[j].text in RUMOR_FOLLOWERS or _is_comp(toks[j]))
