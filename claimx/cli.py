@@ -196,3 +196,7 @@ def schema(name):
     from .schema import SCHEMAS
 
     click.echo(json.dumps(SCHEMAS[name], ensure_ascii=False, indent=2))
+
+
+from .commands_ledger import ledger as _ledger_cmd, report as _report_cmd  # noqa: E402  (issue 6)
+main.add_command(_ledger_cmd), main.add_command(_report_cmd)
