@@ -153,6 +153,8 @@ def _is_comp(tok: Tok) -> bool:
 def _is_masdar(word: str) -> bool:
     if word in MASDARS:
         return True
+    if word.startswith("ال") and word[2:] in MASDARS:
+        return True
     for suf in ("ها", "ه", "هم", "هما"):
         if word.endswith(suf) and len(word) > len(suf) + 2:
             stem = word[: -len(suf)]
@@ -449,7 +451,7 @@ class _SentenceReader:
             t = self.toks[q].text
             if _is_comp(self.toks[q]) or t == ":":
                 return q
-            if t in (".", "!", "?", '"'):
+            if t in (".", "!", "?", '"') or t in RELATIVES:
                 return None
             m = self._cue_at_token.get(q)
             if m is not None and (m.prefix[:1] in ("و", "ف") or m.payload.pos == "participle"):
