@@ -21,6 +21,7 @@ import sys
 import unicodedata
 from array import array
 from dataclasses import dataclass
+from functools import lru_cache
 
 # --- character classes (why each exists is in the step names below) ---------
 
@@ -214,6 +215,7 @@ def normalize(raw: str, config: NormalizeConfig = DEFAULT_CONFIG) -> NormalizedT
     return NormalizedText(raw, view, starts, ordered)
 
 
+@lru_cache(maxsize=65536)
 def fold(s: str, config: NormalizeConfig = DEFAULT_CONFIG) -> str:
     """The matching view of a lexicon or gazetteer string (no offsets needed)."""
     return normalize(s, config).text.strip()

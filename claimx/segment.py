@@ -18,11 +18,12 @@ from .model import Document, Sentence
 _LINE = re.compile(r"[^\n]+")
 _END = re.compile(r"[.!?…]+")  # the view maps ؟ to ?
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
 _ABBREV = frozenset({"د", "م", "ه", "ق", "ص", "ج", "ب", "ف", "ا", "ت", "ش", "mr", "dr", "st", "no", "vs", "etc", "u", "s", "a"})
 
 
 def _is_abbreviation(line: str, dot: int) -> bool:
-    m = re.search(r"([^\W\d_]+)\s*$", line[:dot])
+    m = _LAST_WORD.search(line, max(0, dot - 24), dot)  # a short window: long lines stay linear
     return bool(m) and (len(m.group(1)) == 1 or m.group(1).lower() in _ABBREV)
 
 
