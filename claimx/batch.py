@@ -7,13 +7,16 @@ JSON line in an errors file, and the exit status says whether anything failed.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import time
 from dataclasses import dataclass, field
 from typing import IO, Callable, Iterable
 
 from .errors import InputError
-from .io import JsonlWriter, iter_documents
+from .interrupt import Interrupted, stop_on_signals
+from .io import DEFAULT_MAX_BYTES, JsonlWriter, iter_documents
 from .model import Document
 
 EXIT_OK = 0
@@ -31,9 +34,13 @@ class Report:
     records: int = 0
     failures: list[InputError] = field(default_factory=list)
     started: float = field(default_factory=time.monotonic)
+    interrupted: int | None = None  # the signal that stopped the run
+    stopped: bool = False  # --fail-fast stopped the run
 
     @property
     def exit_code(self) -> int:
+        if self.interrupted is not None:
+            return 128 + self.interrupted  # 130 SIGINT, 143 SIGTERM
         return EXIT_FAILURES if self.failures else EXIT_OK
 
     def summary(self, noun: str) -> str:
@@ -54,6 +61,7 @@ class BatchConfig:
     stdin: IO[bytes] | None = None
     stderr: IO[str] | None = None
     stdout: IO[str] | None = None
+    max_bytes: int | None = DEFAULT_MAX_BYTES  # per text/HTML file and per JSONL record
 
 
 def run_batch(config: BatchConfig, process: Callable[[Document], Iterable[dict]]) -> Report:
@@ -67,22 +75,46 @@ def run_batch(config: BatchConfig, process: Callable[[Document], Iterable[dict]]
         if config.fail_fast:
             raise FailFast(e.message)
 
-    with JsonlWriter(config.output, config.stdout) as out:
+    # -o is renamed into place only when the loop completes: --fail-fast, SIGINT
+    # and SIGTERM leave no output file; stdout gets only whole records.
+    with stop_on_signals() as guard:
         try:
-            for doc in iter_documents(config.inputs, config.glob, on_error, config.stdin):
-                report.documents += 1
-                for rec in process(doc):
-                    out.write(rec)
-                    report.records += 1
+            with JsonlWriter(config.output, config.stdout) as out:
+                docs = iter_documents(config.inputs, config.glob, on_error, config.stdin, max_bytes=config.max_bytes)
+                for doc in docs:
+                    report.documents += 1
+                    records = _process_one(process, doc, on_error)
+                    with guard.critical():
+                        for rec in records:
+                            out.write(rec)
+                    report.records += len(records)
         except FailFast:
-            pass
-    if config.errors_path:
-        with JsonlWriter(config.errors_path) as ew:
-            for e in report.failures:
-                ew.write(e.to_record())
-    if not config.quiet:
+            report.stopped = True
+        except Interrupted as e:
+            report.interrupted = e.signum
+        if config.errors_path and report.interrupted is None:
+            with guard.critical(), JsonlWriter(config.errors_path) as ew:
+                for e in report.failures:
+                    ew.write(e.to_record())
+    if report.interrupted is not None:
+        what = f"{config.output} not written" if config.output and config.output != "-" else "output incomplete"
+        err.write(f"claimx: interrupted by {signal.Signals(report.interrupted).name} after "
+                  f"{report.documents} documents ({what})\n")
+    elif not config.quiet:
         err.write(report.summary(config.noun) + "\n")
     return report
+
+
+def _process_one(process: Callable[[Document], Iterable[dict]], doc: Document, on_error) -> list[dict]:
+    """The records of one document; a crash on it is reported as its failure, not the batch's."""
+    try:
+        return list(process(doc))
+    except Exception as e:  # noqa: BLE001 - one bad document must not end a nightly batch
+        if os.environ.get("CLAIMX_DEBUG"):
+            raise
+        on_error(InputError(doc.id, f"internal error while processing it ({type(e).__name__}: {e})",
+                            "please report this bug with the document; CLAIMX_DEBUG=1 shows the traceback"))
+        return []
 
 
 def dumps(record: dict) -> str:

@@ -26,10 +26,23 @@ def batch_options(f):
                      help="Write one JSON line per failed input (path, line, reason)."),
         click.option("--fail-fast", is_flag=True, help="Stop at the first input that cannot be read."),
         click.option("-q", "--quiet", is_flag=True, help="No summary line on standard error."),
+        click.option("--max-bytes", default="20MB", show_default=True, metavar="SIZE", expose_value=False,
+                     callback=_max_bytes,
+                     help="Skip (and report) any file or JSONL record larger than this: 500k, 20MB, 1GB; 0 for no limit."),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
+
+
+def _max_bytes(ctx, param, value):
+    from .io import parse_size
+
+    try:
+        ctx.meta["claimx.max_bytes"] = parse_size(value) or None  # 0: no limit
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+    return value
 
 
 def gazetteer_option(f):
@@ -49,6 +62,9 @@ def _run(config, process) -> None:
     from .batch import run_batch
     from .errors import ClaimxError
 
+    meta = click.get_current_context().meta
+    if "claimx.max_bytes" in meta:
+        config.max_bytes = meta["claimx.max_bytes"]
     try:
         report = run_batch(config, process)
     except ClaimxError as e:

@@ -101,7 +101,7 @@ def test_cli_bad_inputs_reported_and_batch_continues(tmp_path):
     assert "empty.txt: empty file" in err
     assert "docs.jsonl:2: not valid JSON" in err
     assert "docs.jsonl:3: record has no 'text'" in err
-    assert "docs.jsonl:4: 'text' is a int" in err
+    assert "docs.jsonl:4: 'text' is a JSON number, not a string" in err
     assert "missing.txt: no such file or folder" in err
     recs = lines(errors.read_text("utf-8"))
     assert [r["line"] for r in recs] == [None, 2, 3, 4, None]
