@@ -337,6 +337,10 @@ def _numbers(v: _View) -> list[dict]:
     n = len(words)
     while i < n:
         s, e, w = words[i]
+        glued = re.match(r"([وفبل]{1,2})(?=\d)", w)
+        if glued:  # "و20", "ب3"
+            s += glued.end()
+            w = w[glued.end():]
         bw = _bare(w)
         value = lo = hi = None
         vague = False
@@ -687,9 +691,13 @@ def article_date(doc: dict | None, doc_text: str | None) -> tuple[_dt.date | Non
 def _events(v: _View, lex: EventLexicon) -> list[dict]:
     matches = resolve_overlaps(lex.matcher.find(v.text))
     out = []
+    seen: set[tuple[int, int]] = set()
     for m in matches:
+        if (m.start, m.end) in seen:
+            continue  # "سيطرتها": the noun and the verb reading of one word
+        seen.add((m.start, m.end))
         trig: Trigger = m.payload
-        before = [_bare(w) for w in v.words_before(m.start, 3)]
+        before = [_bare(w) for w in v.words_before(m.start, 4)]
         negated = False
         for k, w in enumerate(before):
             if w in lex.negators or (k == len(before) - 1 and v.attached_prefix(m.start) == "لا"):
@@ -754,7 +762,10 @@ def _roles(v: _View, ev: dict, mentions: list[dict], lex: EventLexicon) -> None:
             m["role"] = "target"
             continue
         cands.append(m)
-    if cands and (verb or ev["_pos"] == "phrase"):
+    if cands and not verb and ev["_suffix"] and ev["_pos"] == "noun":
+        agent = cands[-1]  # "قوات سورية الديمقراطية سيطرتها": the possessor named before
+        agent["role"] = "agent"
+    elif cands and (verb or ev["_pos"] == "phrase"):
         clause_start = max([mm.end() for mm in _CLAUSE_BREAK.finditer(v.text, 0, ts)] or [0])
         lead = [m for m in cands if len(v.words_between(clause_start, m["_v"][0])) <= 2]
         agent = lead[0] if lead else cands[-1]
@@ -811,9 +822,76 @@ def _mention_out(m: dict | None) -> dict | None:
         out["anaphor"] = m["anaphor"]
     if m.get("subtype"):
         out["subtype"] = m["subtype"]
+    if m.get("side"):
+        out["side"] = m["side"]
     if m.get("role"):
         out["role"] = m["role"]
     return out
+
+
+@lru_cache(maxsize=1)
+def _gazetteer_matcher() -> PhraseMatcher | None:
+    from .ledger import gazetteer_index
+
+    entries = gazetteer_index()
+    if not entries:
+        return None
+    m = PhraseMatcher(prefixes=NOUN_PREFIXES)
+    for eid, ent in sorted(entries.items()):
+        for name in [ent.get("name"), *(ent.get("aliases") or ())]:
+            if isinstance(name, str) and len(fold(name)) >= 2:
+                m.add(fold(name), (eid, ent.get("type"), ent.get("subtype"), ent.get("name")))
+    m.build()
+    return m
+
+
+@lru_cache(maxsize=1)
+def _side_matcher() -> PhraseMatcher | None:
+    """Actor names per side (events.yaml), for when the gazetteer has no actors yet."""
+    from .ledger import gazetteer_index
+
+    if any(e.get("type") == "actor" for e in gazetteer_index().values()):
+        return None
+    data = yaml.safe_load(resources.files("claimx.lexicons").joinpath("events.yaml").read_text("utf-8")) or {}
+    m = PhraseMatcher(prefixes=NOUN_PREFIXES)
+    for side, spec in sorted((data.get("sides") or {}).items()):
+        for name in spec.get("names") or []:
+            m.add(fold(name), side)
+    m.build()
+    return m
+
+
+def tag_entities(raw: str, base: int = 0) -> list[dict]:
+    """Gazetteer mentions in a raw text, for records the tagger has not filled.
+
+    The same clitic-aware matching as everywhere; overlaps keep the longest.
+    """
+    m = _gazetteer_matcher()
+    sm = _side_matcher()
+    v = _View(raw, base)
+    found = []
+    if m is not None:
+        found += [(x, "gaz") for x in m.find(v.text)]
+    if sm is not None:
+        found += [(x, "side") for x in sm.find(v.text)]
+    kinds = {id(x): k for x, k in found}
+    out = []
+    # one overlap decision over both lists: "قوات سورية الديمقراطية" beats "سورية"
+    for x in resolve_overlaps([x for x, _ in found]):
+        sp = v.span(x.start, x.end)
+        if kinds[id(x)] == "gaz":
+            eid, etype, sub, name = x.payload
+            out.append({**sp, "id": eid, "type": etype, "subtype": sub, "name": name, "tagger": "frames-fallback"})
+        else:
+            out.append({**sp, "id": None, "type": "actor", "subtype": None, "side": x.payload, "tagger": "frames-sides"})
+    out.sort(key=lambda x: x["start"])
+    seen = set()
+    uniq = []
+    for ent in out:  # one entity per span (same span, several payloads: keep the first id)
+        if (ent["start"], ent["end"]) not in seen:
+            seen.add((ent["start"], ent["end"]))
+            uniq.append(ent)
+    return uniq
 
 
 def _region(record: dict, key: str, doc_text: str | None) -> tuple[str, int] | None:
@@ -829,7 +907,8 @@ def _region(record: dict, key: str, doc_text: str | None) -> tuple[str, int] | N
     return None
 
 
-def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | None = None) -> dict:
+def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | None = None,
+          tagger_fallback: bool = True) -> dict:
     """Add `frame` to a claim record (returned, and set on the record).
 
     Works from the record alone (content and sentence carry their text); with
@@ -848,6 +927,12 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
     raw, base = region
     v = _View(raw, base)
     entities = [e for e in record.get("entities") or [] if isinstance(e, dict) and "start" in e]
+    if not entities and tagger_fallback:
+        # the gazetteer tagger has not run: tag the content and the source ourselves
+        entities = tag_entities(raw, base)
+        src = _region(record, "source", doc_text)
+        if src is not None:
+            entities += tag_entities(*src)
     mentions: list[dict] = []
     places: list[dict] = []
     for ent in entities:
@@ -856,6 +941,8 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
             continue
         item = {"text": ent.get("text", raw[ent["start"] - base:ent["end"] - base]), "start": ent["start"],
                 "end": ent["end"], "id": ent.get("id"), "subtype": ent.get("subtype"), "_v": vs}
+        if ent.get("side"):
+            item["side"] = ent["side"]
         if ent.get("type") == "place":
             places.append(item)
         elif ent.get("type") in ("actor", None):
@@ -885,23 +972,31 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
             if src_ent is not None:
                 agent = {"text": src_ent["text"], "start": src_ent["start"], "end": src_ent["end"],
                          "id": src_ent.get("id"), "subtype": src_ent.get("subtype"), "role": "agent",
-                         "from_source": True}
+                         "from_source": True, "side": src_ent.get("side")}
         result["agent"] = _mention_out(agent)
         if agent is not None and agent.get("from_source"):
             result["agent"]["from_source"] = True
         result["target"] = _mention_out(target)
-        ts = ev["_view"][0]
-        after = [p for p in places if p["_v"][0] >= ev["_view"][1]]
-        before = [p for p in places if p["_v"][1] <= ts]
-        place = after[0] if after else (before[-1] if before else None)
+        ts, te = ev["_view"]
+        coarse = ("country", "governorate", "region", "water")
+        fine = [p for p in places if p.get("subtype") not in coarse]
+        ana = [{**v.span(m.start, m.end), "id": None, "anaphor": m.phrase, "_v": (m.start, m.end)}
+               for m in lex.place_anaphora.find(v.text)]
+        # the earliest place named (or pointed back to) after the trigger, precise before coarse
+        after = sorted([p for p in fine + ana if p["_v"][0] >= te], key=lambda p: p["_v"])
+        place = after[0] if after else None
         if place is None:
-            ana = [m for m in lex.place_anaphora.find(v.text)]
-            ana_after = [m for m in ana if m.start >= ev["_view"][1]] or ana
-            if ana_after:
-                m = ana_after[0]
-                place = {**v.span(m.start, m.end), "id": None, "anaphor": "place"}
-            elif ev["_suffix"] and ev["type"] in ("control", "siege", "withdrawal"):
-                pass
+            rest = [p for p in places if p["_v"][0] >= te] or [p for p in fine if p["_v"][1] <= ts][-1:] \
+                or [p for p in places if p["_v"][1] <= ts][-1:] or ana
+            place = rest[0] if rest else None
+        if place is not None and place.get("anaphor"):
+            # "… البوكمال … من المدينة": the city named earlier in the same content
+            named = [p for p in fine if p["_v"][1] <= place["_v"][0]]
+            if named:
+                place = {**named[-1], "anaphor_text": place["text"]}
+        before = v.words_before(ts, 1)
+        if before and _bare(before[0]) in ("هذه", "هذا", "تلك", "ذلك"):
+            ev["anaphoric"] = True  # "هذه السيطرة": the event named before
         result["place"] = _mention_out(place) if place else None
     else:
         result["place"] = _mention_out(places[0]) if places else None

@@ -46,6 +46,10 @@ SCHEMA = "claimx.proposition/1"
 HYPOTHETICAL = ("intent", "purpose", "condition", "future")
 _ANAPHORIC_CONTENT = re.compile(r"(هذه|تلك|هذا|ذلك)\s+(التقارير|الانباء|المعلومات|الاخبار|الانباء|الروايه|الادعاءات|المزاعم|التصريحات)|^صحه|^(التقارير|الانباء|المعلومات)\b")
 _DOUBT_TYPES = ("doubt",)
+_CITY = ("city", "town")
+_ANAPHOR_SUBTYPES = {"المدينه": _CITY, "هذه المدينه": _CITY, "المدينه الحدوديه": _CITY, "البلده": ("town", "village", "city"),
+                     "القريه": ("village", "town"), "الحي": ("neighbourhood",), "عليها": _CITY, "منها": _CITY,
+                     "فيها": _CITY, "اليها": _CITY}
 
 
 # --------------------------------------------------------------------------- configuration
@@ -59,6 +63,14 @@ class Sides:
     labels: dict[str, dict[str, str]]
     anaphora: dict[str, str]  # folded word -> side
     subtype_sides: dict[str, str]
+    source_groups: list[tuple[str, str]] = field(default_factory=list)  # folded name -> upstream key
+
+    def group_of(self, source_text: str) -> str | None:
+        t = fold(source_text)
+        for name, key in self.source_groups:
+            if re.search(rf"(^|[\s\"'(])[وفبل]?{re.escape(name)}($|[\s\"'),،])", t):
+                return key
+        return None
 
     def of(self, actor_id: str | None, gazetteer: dict[str, dict] | None = None, _depth: int = 0) -> set[str]:
         if not actor_id:
@@ -89,7 +101,9 @@ def load_sides(path: str | None = None) -> Sides:
         labels[name] = dict(spec.get("label") or {"en": name, "ar": name})
         for w in spec.get("anaphora") or []:
             anaphora[fold(w)] = name
-    return Sides(patterns, labels, anaphora, dict(data.get("subtype_sides") or {}))
+    groups = sorted(((fold(n), k) for k, names in (data.get("source_groups") or {}).items() for n in names),
+                    key=lambda x: -len(x[0]))
+    return Sides(patterns, labels, anaphora, dict(data.get("subtype_sides") or {}), groups)
 
 
 @lru_cache(maxsize=1)
@@ -184,7 +198,17 @@ def _name_key(text: str) -> str:
     return t
 
 
-def _chain(rec: dict, outlet: dict, gaz: dict) -> tuple[list[dict], str]:
+def _recipient_key(text: str) -> str:
+    """"للجزيرة" / "لـ"العربي الجديد"" -> the outlet's folded name ("الجزيره", "العربي الجديد")."""
+    t = fold(text).replace('"', "").strip()
+    if t.startswith("لل"):
+        return "ال" + t[2:]
+    if t.startswith("ل"):
+        t = t[1:].strip()
+    return re.sub(r"^(وكاله|شبكه|قناه|صحيفه|موقع)\s+", "", t)
+
+
+def _chain(rec: dict, outlet: dict, gaz: dict, sides: "Sides | None" = None) -> tuple[list[dict], str]:
     """The route of a report (outlet → via → source) and the key of its original source."""
     chain: list[dict] = []
     if outlet.get("text") or outlet.get("entity"):
@@ -211,12 +235,14 @@ def _chain(rec: dict, outlet: dict, gaz: dict) -> tuple[list[dict], str]:
             key = "state:" + ent["country"]
         else:
             key = src_node["entity"]
+    elif src_node and sides is not None and sides.group_of(src_node["text"]):
+        key = sides.group_of(src_node["text"])
     elif src_node and src_node.get("kind") == "named":
         key = "name:" + _name_key(src_node["text"])
     else:
         # anonymous or no source: one voice per channel it reached us through
         channel = (via_node and (via_node.get("entity") or fold(via_node["text"]))) or (
-            rec.get("recipient") and fold(rec["recipient"]["text"]).lstrip("ل")) or outlet["key"]
+            rec.get("recipient") and _recipient_key(rec["recipient"]["text"])) or outlet["key"]
         key = "anon:" + str(channel)
     return chain, key
 
@@ -293,7 +319,7 @@ def _prep(records: list[dict], gaz: dict, sides: Sides, lookback: int) -> list[_
             fr = make_frame(rec)
         ev = fr.get("event") or {}
         outlet = _outlet(rec, gaz)
-        chain, upstream = _chain(rec, outlet, gaz)
+        chain, upstream = _chain(rec, outlet, gaz, sides)
         window, date = _window(fr, lookback)
         agent = fr.get("agent")
         agents = [a.get("id") for a in fr.get("actors") or [] if a.get("role") == "agent" and a.get("id")]
@@ -302,6 +328,11 @@ def _prep(records: list[dict], gaz: dict, sides: Sides, lookback: int) -> list[_
         claim_sides: set[str] = set()
         for a in agents:
             claim_sides |= sides.of(a, gaz)
+        for a in fr.get("actors") or []:
+            if a.get("role") == "agent" and a.get("side") and not a.get("id"):
+                claim_sides.add(a["side"])
+        if agent and agent.get("side"):
+            claim_sides.add(agent["side"])
         if not claim_sides and agent and agent.get("anaphor"):
             s = sides.anaphora.get(fold(agent["text"]).lstrip("و"))
             if s:
@@ -338,21 +369,36 @@ def _resolve_context(claims: list[_Claim], gaz: dict) -> None:
             if p and p.get("id"):
                 named.append((p.get("start", 0), p["id"], p))
         named.sort(key=lambda x: x[0])
+        subtype_of = {n[1]: n[2].get("subtype") for n in named if n[2].get("subtype")}
         fine = [n for n in named if (gaz.get(n[1]) or {}).get("subtype", n[2].get("subtype")) not in ("country", "governorate", "region", "water")]
         freq = Counter(n[1] for n in fine or named)
         for i, c in enumerate(doc_claims):
             p = c.place_info
             if not c.event or (p is not None and p.get("id")):
                 continue
+            ev = c.frame.get("event") or {}
+            sent = (c.rec.get("sentence") or {}).get("index")
+            same_sentence = [q for q in doc_claims[:i] if q.place and (q.rec.get("sentence") or {}).get("index") == sent]
+            if not (p is not None or ev.get("anaphoric") or same_sentence):
+                continue  # nothing points back: the place stays unknown
+            want = _ANAPHOR_SUBTYPES.get(fold((p or {}).get("anaphor") or "").lstrip("ل"))
             start = (c.rec.get("content") or {}).get("start", 0)
-            # the place of the nearest earlier claim about an event, else the last named
-            # place before it, else the article's most named place
-            prior_events = [q.place for q in doc_claims[:i] if q.event and q.place]
-            prior = [n for n in fine if n[0] < start]
-            pick = prior_events[-1] if prior_events else (prior[-1][1] if prior else None)
+
+            def fits(pid: str | None) -> bool:
+                sub = (gaz.get(pid or "") or {}).get("subtype") or subtype_of.get(pid)
+                return bool(pid) and (want is None or sub is None or sub in want)
+
+            # the place of the nearest earlier claim about an event (of the right kind:
+            # "المدينة" is a city), else the last such place named before, else the
+            # article's most named place
+            prior_events = [q.place for q in (same_sentence or doc_claims[:i]) if q.event and fits(q.place)]
+            prior = [n[1] for n in fine if n[0] < start and fits(n[1])]
+            pick = prior_events[-1] if prior_events else (prior[-1] if prior else None)
             how = "context"
-            if pick is None and freq:
-                pick, how = freq.most_common(1)[0][0], "article"
+            if pick is None:
+                ranked = [pid for pid, _ in freq.most_common() if fits(pid)]
+                if ranked:
+                    pick, how = ranked[0], "article"
             if pick:
                 c.place = pick
                 c.place_info = {**(p or {"text": None}), "id": pick, "inferred": how}
@@ -387,7 +433,8 @@ def _cluster(claims: list[_Claim], slack: int) -> list[list[_Claim]]:
     groups: dict[tuple, list[_Claim]] = defaultdict(list)
     for c in claims:
         if c.event:
-            groups[(c.event, c.place or "", c.modality)].append(c)
+            # a claim whose place is unknown cannot be matched across articles
+            groups[(c.event, c.place or "?" + c.doc, c.modality)].append(c)
     clusters: list[list[_Claim]] = []
     for key in sorted(groups):
         members = groups[key]
@@ -417,6 +464,17 @@ def _cluster(claims: list[_Claim], slack: int) -> list[list[_Claim]]:
 # --------------------------------------------------------------------------- output
 
 
+_MEDIA_WORDS = re.compile(r"^(وكاله|شبكه|قناه|تلفزيون|صحيفه|موقع|وسائل اعلام|وسائل الاعلام|اذاعه|مركز)\b")
+
+
+def _is_media(node: dict, gaz: dict) -> bool:
+    """A source that is a news organisation (an agency, a channel, a network), not a person."""
+    ent = gaz.get(node.get("entity") or "") or {}
+    if ent:
+        return ent.get("type") == "source" and ent.get("subtype") not in ("official", "ngo", "monitor")
+    return bool(_MEDIA_WORDS.search(fold(node.get("text") or "")))
+
+
 def _claim_view(c: _Claim) -> dict:
     rec = c.rec
     fr = c.frame
@@ -439,7 +497,7 @@ def _claim_view(c: _Claim) -> dict:
         "upstream": c.upstream,
         "frame": {k: fr.get(k) for k in ("event", "agent", "target", "place", "time", "numbers") if fr.get(k) is not None},
     }
-    if c.place_info and c.place_info.get("inferred"):
+    if c.place_info and (c.place_info.get("inferred") or c.inherited):
         out["frame"]["place"] = c.place_info
     if c.date:
         out["date"] = c.date.isoformat()
@@ -482,9 +540,18 @@ def _side_summary(cs: list[_Claim], gaz: dict) -> dict:
         o = outlets[key]
         o["articles"] = sorted(o["articles"])
         out_list.append(o)
+    media: dict[str, dict] = {}
+    for c in cs:
+        for n in c.chain:
+            if n["role"] == "source" and not _is_media(n, gaz):
+                continue
+            k = n.get("entity") or (("anon:" if n.get("kind") == "anonymous" else "") + _name_key(n["text"]))
+            if k and k not in media:
+                media[k] = {"text": n["text"], "entity": n.get("entity"), "role": n["role"], "alignment": n.get("alignment")}
     return {
         "claims": len(cs),
         "articles": len({c.doc for c in cs}),
+        "media": [media[k] for k in sorted(media)],
         "outlets": out_list,
         "sources": src_list,
         "independent_sources": len(sources),
