@@ -148,7 +148,8 @@ def _sources_html(summary: dict) -> str:
         names = "، ".join(e(n) for n in s.get("names") or []) or e(s["key"])
         align = s.get("alignment")
         badge = f'<span class="align {e(align)}" dir="ltr" lang="en">{e(align)}</span>' if align else ""
-        chains = "".join(f'<span class="chain">{e(ch)}</span>' for ch in s.get("chains") or [])
+        # right-to-left page: the chain reads outlet ← agency ← original source
+        chains = "".join(f'<span class="chain">{e(ch.replace(" → ", " ← "))}</span>' for ch in s.get("chains") or [])
         count = _en(f"{s['claims']} claim(s), {len(s['articles'])} article(s)")
         items.append(f'<li class="source" data-upstream="{e(s["key"])}">{names}{badge} {count}{chains}</li>')
     outlets = "، ".join(
