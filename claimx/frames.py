@@ -690,6 +690,9 @@ def article_date(doc: dict | None, doc_text: str | None) -> tuple[_dt.date | Non
 
 def _events(v: _View, lex: EventLexicon) -> list[dict]:
     matches = resolve_overlaps(lex.matcher.find(v.text))
+    # one word read both ways ("سيطرتها": her/its control, or she controlled it): with a
+    # pronoun the noun reading is the common one in news, without it the verb
+    matches.sort(key=lambda m: (m.start, m.end, (m.payload.pos == "verb") == bool(m.suffix)))
     out = []
     seen: set[tuple[int, int]] = set()
     for m in matches:
@@ -736,6 +739,7 @@ def _primary(events: list[dict]) -> dict | None:
     return min(events, key=lambda ev: (ev["modality"] != "asserted", -ev["weight"], ev["_view"][0]))
 
 
+_SUBJECT_OPENERS = {"ان", "بان", "لان", "و", "ف", "ثم", "حيث", "بعدما", "بينما", "فيما", "كما", "لكن", "اذ", "عندما", "قد", "لقد"}
 _TRANSPARENT = {"شنه", "شنها", "شنته", "نفذه", "نفذها", "يشنه", "تشنه", "قامت", "قام", "به", "بها"}
 _PREPS = {"في", "الي", "من", "عن", "حتي", "نحو", "داخل", "قرب", "بعد", "قبل", "عند", "خلال", "منذ"}
 
@@ -768,9 +772,17 @@ def _roles(v: _View, ev: dict, mentions: list[dict], lex: EventLexicon) -> None:
     elif cands and (verb or ev["_pos"] == "phrase"):
         clause_start = max([mm.end() for mm in _CLAUSE_BREAK.finditer(v.text, 0, ts)] or [0])
         lead = [m for m in cands if len(v.words_between(clause_start, m["_v"][0])) <= 2]
-        agent = lead[0] if lead else cands[-1]
+        if lead:
+            agent = lead[0]
+        else:
+            # the nearest actor is a subject only after a complementiser or conjunction;
+            # after a noun it is a genitive ("كسرت دفاعات تنظيم الدولة ودخلت": not the agent)
+            near = cands[-1]
+            prev = v.words_before(near["_v"][0], 1)
+            agent = near if (not prev or _bare(prev[0]) in _SUBJECT_OPENERS or prev[0] in _SUBJECT_OPENERS) else None
         for m in cands:
-            m["role"] = "agent"
+            if agent is not None:
+                m["role"] = "agent"
     # after the trigger
     for m in after:
         gap = v.words_between(te, m["_v"][0])
@@ -847,11 +859,10 @@ def _gazetteer_matcher() -> PhraseMatcher | None:
 
 @lru_cache(maxsize=1)
 def _side_matcher() -> PhraseMatcher | None:
-    """Actor names per side (events.yaml), for when the gazetteer has no actors yet."""
+    """Actor names per side (events.yaml): generic descriptions ("وحدات الجيش", "قوات الأسد")
+    the gazetteer may not list; the gazetteer's own, longer or equal, names win."""
     from .ledger import gazetteer_index
 
-    if any(e.get("type") == "actor" for e in gazetteer_index().values()):
-        return None
     data = yaml.safe_load(resources.files("claimx.lexicons").joinpath("events.yaml").read_text("utf-8")) or {}
     m = PhraseMatcher(prefixes=NOUN_PREFIXES)
     for side, spec in sorted((data.get("sides") or {}).items()):
@@ -877,7 +888,13 @@ def tag_entities(raw: str, base: int = 0) -> list[dict]:
     kinds = {id(x): k for x, k in found}
     out = []
     # one overlap decision over both lists: "قوات سورية الديمقراطية" beats "سورية"
+    # on equal spans the gazetteer comes first (it has an id)
+    found.sort(key=lambda xk: xk[1] != "gaz")
+    seen_spans: set[tuple[int, int]] = set()
     for x in resolve_overlaps([x for x, _ in found]):
+        if (x.start, x.end) in seen_spans:
+            continue
+        seen_spans.add((x.start, x.end))
         sp = v.span(x.start, x.end)
         if kinds[id(x)] == "gaz":
             eid, etype, sub, name = x.payload

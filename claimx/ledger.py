@@ -237,7 +237,7 @@ def _chain(rec: dict, outlet: dict, gaz: dict, sides: "Sides | None" = None) -> 
             key = src_node["entity"]
     elif src_node and sides is not None and sides.group_of(src_node["text"]):
         key = sides.group_of(src_node["text"])
-    elif src_node and src_node.get("kind") == "named":
+    elif src_node and src_node.get("kind") == "named" and _name_key(src_node["text"]):
         key = "name:" + _name_key(src_node["text"])
     else:
         # anonymous or no source: one voice per channel it reached us through
