@@ -1,6 +1,7 @@
 """Golden tests of the claim ledger: clustering, denials, source chains (tests/cases/ledger/)."""
 from __future__ import annotations
 
+import functools
 import json
 import random
 
@@ -14,6 +15,7 @@ from ledger_cases import build_records, load_case
 CASE_FILES = ["seeds-bukamal.yaml", "chains.yaml"]
 
 
+@functools.lru_cache(maxsize=None)
 def _ledger(name):
     case = load_case(name)
     records, texts = build_records(case)
