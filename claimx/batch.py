@@ -62,6 +62,12 @@ class BatchConfig:
     stderr: IO[str] | None = None
     stdout: IO[str] | None = None
     max_bytes: int | None = DEFAULT_MAX_BYTES  # per text/HTML file and per JSONL record
+    # parallel runs and the cache (claimx/parallel.py, claimx/cache.py)
+    jobs: int = 1
+    cache_dir: str | None = None
+    dask: str | None = None
+    verbose: bool = False
+    progress: bool | None = None  # None: a progress bar when stderr is a terminal
 
 
 def run_batch(config: BatchConfig, process: Callable[[Document], Iterable[dict]]) -> Report:
@@ -75,23 +81,39 @@ def run_batch(config: BatchConfig, process: Callable[[Document], Iterable[dict]]
         if config.fail_fast:
             raise FailFast(e.message)
 
+    from .parallel import as_stage
+
+    stage = as_stage(process)  # a Stage or a bound Pipeline method: --jobs, --cache, --dask apply
+    run = None
     # -o is renamed into place only when the loop completes: --fail-fast, SIGINT
     # and SIGTERM leave no output file; stdout gets only whole records.
     with stop_on_signals() as guard:
         try:
             with JsonlWriter(config.output, config.stdout) as out:
                 docs = iter_documents(config.inputs, config.glob, on_error, config.stdin, max_bytes=config.max_bytes)
-                for doc in docs:
-                    report.documents += 1
-                    records = _process_one(process, doc, on_error)
-                    with guard.critical():
-                        for rec in records:
-                            out.write(rec)
-                    report.records += len(records)
+                if stage is not None:
+                    from .parallel import StageRun
+
+                    run = StageRun(config, stage, err, on_error)
+                    for doc, lines in run.engine.run(docs):
+                        report.documents += 1
+                        with guard.critical():
+                            out.write_lines(lines)
+                        report.records += lines.count("\n")
+                else:
+                    for doc in docs:
+                        report.documents += 1
+                        records = _process_one(process, doc, on_error)
+                        with guard.critical():
+                            for rec in records:
+                                out.write(rec)
+                        report.records += len(records)
         except FailFast:
             report.stopped = True
         except Interrupted as e:
             report.interrupted = e.signum
+        if run is not None:
+            run.finish(report)
         if config.errors_path and report.interrupted is None:
             with guard.critical(), JsonlWriter(config.errors_path) as ew:
                 for e in report.failures:

@@ -29,10 +29,28 @@ def batch_options(f):
         click.option("--max-bytes", default="20MB", show_default=True, metavar="SIZE", expose_value=False,
                      callback=_max_bytes,
                      help="Skip (and report) any file or JSONL record larger than this: 500k, 20MB, 1GB; 0 for no limit."),
+        # read by _config() from the context, so commands need no extra parameters
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
+                     expose_value=False, callback=_batch_meta,
+                     help="Worker processes (0 = all cores); the output is the same bytes whatever N is."),
+        click.option("--cache", "cache_dir", type=click.Path(file_okay=False), default=None,
+                     expose_value=False, callback=_batch_meta,
+                     help="Reuse each unchanged document's records from this folder and store new ones "
+                          "(see `claimx cache info`)."),
+        click.option("--dask", metavar="ADDRESS", default=None, expose_value=False, callback=_batch_meta,
+                     help="Run on Dask: a scheduler address (tcp://host:8786), a scheduler file (.json), "
+                          "or local:N for N local worker processes. Needs `pip install 'claimx[dask]'`."),
+        click.option("-v", "--verbose", is_flag=True, expose_value=False, callback=_batch_meta,
+                     help="Say how the work ran (workers, documents/s) on standard error."),
     ]
     for d in reversed(decorators):
         f = d(f)
     return f
+
+
+def _batch_meta(ctx, param, value):
+    ctx.meta[f"claimx.{param.name}"] = value
+    return value
 
 
 def _max_bytes(ctx, param, value):
@@ -55,7 +73,38 @@ def _config(inputs, output, glob, errors_path, fail_fast, quiet, noun):
 
     if not inputs:
         raise click.UsageError("give at least one INPUT (a file, a folder, a .jsonl file, or - for standard input)")
-    return BatchConfig(tuple(inputs), output, glob, errors_path, fail_fast, quiet, noun)
+    meta = click.get_current_context().meta
+    jobs, dask = meta.get("claimx.jobs", 1), meta.get("claimx.dask")
+    if dask:
+        if jobs != 1:
+            raise click.UsageError("--jobs and --dask do not mix: with --dask the cluster's workers do the work")
+        from .dask_backend import DaskUnavailable, require_dask
+
+        try:
+            require_dask()
+        except DaskUnavailable as e:
+            raise click.ClickException(str(e)) from None
+    return BatchConfig(tuple(inputs), output, glob, errors_path, fail_fast, quiet, noun, jobs=jobs,
+                       cache_dir=meta.get("claimx.cache_dir"), dask=dask, verbose=meta.get("claimx.verbose", False))
+
+
+def _stage(name, gazetteers=(), **extra):
+    """A picklable stage for run_batch: worker processes rebuild the Pipeline from its Options."""
+    from .parallel import Stage
+    from .pipeline import Options
+
+    stage = Stage(name, Options(gazetteers=tuple(gazetteers), **extra))
+    if not click.get_current_context().meta.get("claimx.cache_dir"):
+        # validate lexicons and gazetteer before reading any input; with a cache this
+        # waits for the first miss so that a fully cached re-run loads nothing
+        from .errors import ClaimxError
+
+        try:
+            stage.pipeline()
+        except ClaimxError as e:
+            raise click.ClickException(str(e)) from None
+    return stage
+
 
 
 def _run(config, process) -> None:
@@ -119,8 +168,7 @@ def normalize(inputs, output, glob, errors_path, fail_fast, quiet, tokens):
     claimx normalize seeds/ | claimx extract -
     """
     config = _config(inputs, output, glob, errors_path, fail_fast, quiet, "documents")
-    pipe = _pipeline(tokens=tokens)
-    _run(config, lambda doc: [pipe.normalize(doc)])
+    _run(config, _stage("normalize", tokens=tokens))
 
 
 @main.command()
@@ -135,8 +183,7 @@ def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers):
     cat article.txt | claimx extract -
     """
     config = _config(inputs, output, glob, errors_path, fail_fast, quiet, "claims")
-    pipe = _pipeline(gazetteers)
-    _run(config, pipe.extract)
+    _run(config, _stage("extract", gazetteers))
 
 
 @main.command("eval")
@@ -216,3 +263,6 @@ def schema(name):
 
 from .commands_ledger import ledger as _ledger_cmd, report as _report_cmd  # noqa: E402  (issue 6)
 main.add_command(_ledger_cmd), main.add_command(_report_cmd)
+
+from .commands_batch import cache as _cache_cmd, diff as _diff_cmd  # noqa: E402  (issue 5)
+main.add_command(_cache_cmd), main.add_command(_diff_cmd)

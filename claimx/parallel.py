@@ -1,0 +1,480 @@
+"""Run a stage over many documents: in-process, in worker processes, or on Dask.
+
+Whatever runs the work, the output is the same bytes in the same order:
+
+* a `Stage` (a Pipeline method name + `Options`) turns one document into its
+  JSON lines, with one serialiser for every path;
+* worker processes (`--jobs N`) receive chunks of documents and build their own
+  `Pipeline` from the `Options` (with `fork` they inherit the parent's);
+* results are written in input order; at most a few chunks per worker are in
+  flight, so memory does not grow with the corpus;
+* the cache (`--cache DIR`) is read and written by the parent only, so a hit
+  never reaches a worker and a cluster needs no shared filesystem.
+
+    >>> from claimx.pipeline import Options
+    >>> engine = Engine(Stage("extract", Options()), jobs=2)        # doctest: +SKIP
+    >>> for doc, lines in engine.run(iter_documents(["seeds"])):    # doctest: +SKIP
+    ...     sys.stdout.write(lines)
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+STAGES = ("normalize", "tag", "extract")
+CHUNK_DOCS = 16
+CHUNK_CHARS = 256 * 1024
+CHUNKS_PER_WORKER = 4
+
+# Pipelines built in this process, by Options.key(): workers build theirs once.
+_PIPELINES: dict[str, Any] = {}
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_jobs(jobs: int) -> int:
+    """`--jobs 0` means every core this process may use."""
+    if jobs < 0:
+        raise ValueError("--jobs must be 0 (all cores) or a positive number")
+    return cpu_count() if jobs == 0 else jobs
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A Pipeline method by name plus the Options to build the Pipeline: picklable, cheap."""
+
+    name: str
+    options: Any = None
+
+    def pipeline(self):
+        from .pipeline import Options, Pipeline
+
+        options = self.options if self.options is not None else Options()
+        key = options.key()
+        pipe = _PIPELINES.get(key)
+        if pipe is None:
+            pipe = _PIPELINES[key] = Pipeline(options)
+        return pipe
+
+    def lines(self, doc) -> str:
+        """The JSON lines (each ending in a newline) this stage writes for `doc`."""
+        out = getattr(self.pipeline(), self.name)(doc)
+        if isinstance(out, dict):
+            out = (out,)
+        return "".join([json.dumps(rec, ensure_ascii=False) + "\n" for rec in out])
+
+    def safe_lines(self, doc) -> "str | Crash":
+        """`lines`, or a Crash when the stage fails on this document (the batch goes on)."""
+        try:
+            return self.lines(doc)
+        except Exception as e:  # noqa: BLE001 - one bad document must not end a nightly batch
+            if os.environ.get("CLAIMX_DEBUG"):
+                raise
+            return Crash(type(e).__name__, str(e))
+
+    def records(self, doc) -> list[dict]:
+        out = getattr(self.pipeline(), self.name)(doc)
+        return [out] if isinstance(out, dict) else list(out)
+
+
+@dataclass(frozen=True)
+class Crash:
+    """A stage raised on one document; reported as that document's failure."""
+
+    error: str
+    message: str
+
+    def to_input_error(self, doc):
+        from .errors import InputError
+
+        # the same words as batch._process_one, which handles non-Stage callables
+        return InputError(doc.id, f"internal error while processing it ({self.error}: {self.message})",
+                          "please report this bug with the document; CLAIMX_DEBUG=1 shows the traceback")
+
+
+def as_stage(process: Any) -> Stage | None:
+    """A Stage for `process` when it is one, or a bound Pipeline stage method (`pipe.tag`)."""
+    if isinstance(process, Stage):
+        return process
+    owner, name = getattr(process, "__self__", None), getattr(process, "__name__", None)
+    if owner is None or name not in STAGES:
+        return None
+    from .pipeline import Pipeline
+
+    if not isinstance(owner, Pipeline):
+        return None
+    _PIPELINES.setdefault(owner.options.key(), owner)
+    return Stage(name, owner.options)
+
+
+# ------------------------------------------------------------------------ workers
+
+_WORKER_STAGE: Stage | None = None
+
+
+def _init_worker(stage: Stage) -> None:
+    import signal
+
+    global _WORKER_STAGE
+    # The parent handles Ctrl-C and termination; a handler inherited through fork
+    # (e.g. one that removes the parent's temporary output) must not run here.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _WORKER_STAGE = stage
+    stage.pipeline()
+
+
+def _work_chunk(docs: list) -> list:
+    stage = _WORKER_STAGE
+    return [stage.safe_lines(doc) for doc in docs]
+
+
+def work_chunk(stage: Stage, docs: list) -> list:
+    """One chunk of documents → their lines or Crash (the task a Dask worker runs)."""
+    return [stage.safe_lines(doc) for doc in docs]
+
+
+class _ProcessPool:
+    def __init__(self, stage: Stage, jobs: int):
+        import multiprocessing as mp
+
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self.method = method
+        self.workers = jobs
+        self.pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(stage,))
+
+    def submit(self, docs: list):
+        return self.pool.apply_async(_work_chunk, (docs,)).get
+
+    def close(self, ok: bool) -> None:
+        if ok:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+
+    def describe(self) -> str:
+        return f"{self.workers} worker processes ({self.method})"
+
+
+class _DaskPool:
+    def __init__(self, stage: Stage, address: str):
+        from .dask_backend import connect
+
+        self.stage = stage
+        self.client, self.cluster = connect(address)
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, docs: list):
+        return self.client.submit(work_chunk, self.stage, docs, pure=False).result
+
+    def close(self, ok: bool) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+    def describe(self) -> str:
+        return f"Dask, {self.workers} worker threads at {self.client.scheduler.address}"
+
+
+# ------------------------------------------------------------------------ engine
+
+
+class _Slot:
+    __slots__ = ("doc", "lines", "chunk")
+
+    def __init__(self, doc, lines):
+        self.doc, self.lines, self.chunk = doc, lines, None
+
+
+class _Chunk:
+    __slots__ = ("slots", "result")
+
+    def __init__(self):
+        self.slots: list[_Slot] = []
+        self.result = None  # a callable that blocks until the chunk's lines are back
+
+
+@dataclass
+class Engine:
+    """Turns documents into (document, lines) pairs in input order."""
+
+    stage: Stage
+    jobs: int = 1
+    cache: Any = None  # a claimx.cache.Cache
+    dask: str | None = None
+    progress: "Progress | None" = None
+    on_error: Any = None  # called with an InputError for a document the stage crashed on
+    chunk_docs: int = CHUNK_DOCS
+    chunk_chars: int = CHUNK_CHARS
+    pool_description: str = field(default="in-process", init=False)
+    _pool: Any = field(default=None, init=False, repr=False)
+
+    def _start_pool(self):
+        # Build (and so validate) the pipeline here first: a bad lexicon is one
+        # clear error in the parent, and forked workers inherit the built pipeline.
+        self.stage.pipeline()
+        self._pool = _DaskPool(self.stage, self.dask) if self.dask else _ProcessPool(self.stage, self.jobs)
+        self.pool_description = self._pool.describe()
+        return self._pool
+
+    def run(self, docs: Iterable) -> Iterator[tuple[Any, str]]:
+        config = self.cache.config(self.stage.name, self.stage.options) if self.cache is not None else None
+        parallel = bool(self.dask) or self.jobs > 1
+        ok = False
+        try:
+            if parallel:
+                yield from self._run_parallel(docs, config)
+            else:
+                yield from self._run_serial(docs, config)
+            ok = True
+        finally:
+            if self._pool is not None:
+                self._pool.close(ok)
+                self._pool = None
+            if self.progress is not None:
+                self.progress.close()
+
+    def _emit(self, doc, result) -> str:
+        """Report a crash (in input order, as jobs 1 would), count progress, return the lines."""
+        if self.progress is not None:
+            self.progress.update(doc)
+        if isinstance(result, Crash):
+            if self.on_error is None:
+                raise RuntimeError(f"{doc.id}: {result.error}: {result.message}")
+            self.on_error(result.to_input_error(doc))
+            return ""
+        return result
+
+    def _run_serial(self, docs, config):
+        cache, stage = self.cache, self.stage
+        for doc in docs:
+            lines = cache.get(config, doc) if cache is not None else None
+            if lines is None:
+                lines = stage.safe_lines(doc)
+                if cache is not None and not isinstance(lines, Crash):
+                    cache.put(config, doc, lines)
+            yield doc, self._emit(doc, lines)
+
+    def _run_parallel(self, docs, config):
+        cache = self.cache
+        pool = None
+        pending: deque[_Slot] = deque()
+        inflight: deque[_Chunk] = deque()
+        building = _Chunk()
+        building_chars = 0
+        window = None
+        max_pending = None
+        stop: BaseException | None = None
+
+        def submit():
+            nonlocal building, building_chars, pool, window, max_pending
+            if not building.slots:
+                return
+            if pool is None:
+                pool = self._start_pool()
+                window = max(2, pool.workers * CHUNKS_PER_WORKER)
+                max_pending = window * self.chunk_docs * 2
+            building.result = pool.submit([s.doc for s in building.slots])
+            inflight.append(building)
+            building = _Chunk()
+            building_chars = 0
+
+        def settle(chunk: _Chunk):
+            for slot, lines in zip(chunk.slots, chunk.result()):
+                slot.lines = lines
+                if cache is not None and not isinstance(lines, Crash):
+                    cache.put(config, slot.doc, lines)
+            chunk.slots = []
+
+        def ready_head():
+            while pending:
+                head = pending[0]
+                if head.lines is None:
+                    chunk = head.chunk
+                    if chunk is building:
+                        submit()
+                    # settle every chunk up to this one, in order
+                    while inflight and head.lines is None:
+                        settle(inflight.popleft())
+                pending.popleft()
+                yield head
+
+        it = iter(docs)
+        while True:
+            try:
+                doc = next(it)
+            except StopIteration:
+                break
+            except Exception as e:  # e.g. --fail-fast: write what was read before, then stop
+                stop = e
+                break
+            lines = cache.get(config, doc) if cache is not None else None
+            slot = _Slot(doc, lines)
+            pending.append(slot)
+            if lines is None:
+                slot.chunk = building
+                building.slots.append(slot)
+                building_chars += len(doc.text)
+                if len(building.slots) >= self.chunk_docs or building_chars >= self.chunk_chars:
+                    submit()
+            # emit the finished head of the queue without blocking
+            while pending and pending[0].lines is not None:
+                s = pending.popleft()
+                yield s.doc, self._emit(s.doc, s.lines)
+            # bound the work in flight and the documents held in memory
+            while (window is not None and len(inflight) > window) or len(pending) > (max_pending or CHUNK_DOCS * 64):
+                if inflight:
+                    settle(inflight.popleft())
+                else:
+                    submit()  # the head of the queue waits in the chunk being built
+                while pending and pending[0].lines is not None:
+                    s = pending.popleft()
+                    yield s.doc, self._emit(s.doc, s.lines)
+        submit()
+        for s in ready_head():
+            yield s.doc, self._emit(s.doc, s.lines)
+        if stop is not None:
+            raise stop
+
+
+# ------------------------------------------------------------------------ progress
+
+
+def input_size(inputs: Iterable[str], glob: str = "*.txt") -> int | None:
+    """Bytes of the inputs, for the ETA (None when reading standard input)."""
+    total = 0
+    for spec in inputs:
+        if spec == "-":
+            return None
+        p = Path(spec)
+        try:
+            if p.is_dir():
+                for dirpath, _, filenames in os.walk(p):
+                    for name in filenames:
+                        q = Path(dirpath) / name
+                        if q.match(glob):
+                            total += q.stat().st_size
+            elif p.is_file():
+                total += p.stat().st_size
+        except OSError:
+            continue
+    return total
+
+
+class Progress:
+    """A one-line progress display on a terminal: documents, docs/s, MB/s, ETA."""
+
+    def __init__(self, stream: IO[str], total_bytes: int | None = None, label: str = "", interval: float = 0.2):
+        self.stream = stream
+        self.total = total_bytes or None
+        self.label = label
+        self.interval = interval
+        self.docs = 0
+        self.bytes = 0
+        self.started = time.monotonic()
+        self._last = 0.0
+        self._shown = False
+
+    @staticmethod
+    def wanted(stream: IO[str], quiet: bool) -> bool:
+        if quiet or os.environ.get("CLAIMX_PROGRESS") == "0":
+            return False
+        try:
+            return stream.isatty()
+        except (AttributeError, ValueError):
+            return False
+
+    def update(self, doc) -> None:
+        self.docs += 1
+        if self.total:
+            self.bytes += len(doc.text.encode("utf-8", "surrogatepass"))
+        now = time.monotonic()
+        if now - self._last >= self.interval:
+            self._last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        secs = max(now - self.started, 1e-9)
+        rate = self.docs / secs
+        parts = [f"{self.label}{self.docs:,} docs", f"{rate:,.0f} docs/s"]
+        if self.total:
+            frac = min(self.bytes / self.total, 1.0)
+            parts.append(f"{self.bytes / secs / 1e6:.2f} MB/s")
+            width = 20
+            fill = int(frac * width)
+            parts.insert(0, f"[{'#' * fill}{'.' * (width - fill)}] {frac * 100:3.0f}%")
+            if frac > 0:
+                parts.append(f"ETA {_clock(secs * (1 - frac) / frac)}")
+        line = "  ".join(parts)
+        self.stream.write("\r\x1b[2K" + line)
+        self.stream.flush()
+        self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self.stream.write("\r\x1b[2K")
+            self.stream.flush()
+            self._shown = False
+
+
+def _clock(secs: float) -> str:
+    secs = int(secs + 0.5)
+    h, rest = divmod(secs, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def default_stderr() -> IO[str]:
+    return sys.stderr
+
+
+# ------------------------------------------------------------------------ batch glue
+
+
+class StageRun:
+    """The engine of one `run_batch` call, set up from its BatchConfig, and its report lines."""
+
+    def __init__(self, config, stage: Stage, err: IO[str], on_error=None):
+        from .cache import Cache
+
+        self.config, self.stage, self.err = config, stage, err
+        jobs = resolve_jobs(getattr(config, "jobs", 1))
+        cache_dir = getattr(config, "cache_dir", None)
+        cache = Cache(cache_dir) if cache_dir else None
+        show = getattr(config, "progress", None)
+        if show is None:
+            show = Progress.wanted(err, config.quiet)
+        progress = Progress(err, input_size(config.inputs, config.glob), f"{stage.name}: ") if show else None
+        self.engine = Engine(stage, jobs=jobs, cache=cache, dask=getattr(config, "dask", None), progress=progress,
+                             on_error=on_error)
+
+    def finish(self, report) -> None:
+        """After the output is committed: record the run in the cache, report on stderr."""
+        engine, cache, err = self.engine, self.engine.cache, self.err
+        complete = not (getattr(report, "stopped", False) or getattr(report, "interrupted", None) is not None
+                        or (self.config.fail_fast and report.failures))
+        if cache is not None and complete:
+            cache.finish_run(self.stage.name, report.documents)
+        if self.config.quiet:
+            return
+        if getattr(self.config, "verbose", False):
+            secs = max(time.monotonic() - report.started, 1e-9)
+            err.write(f"claimx: {self.stage.name}: {engine.pool_description}, "
+                      f"{report.documents / secs:,.1f} documents/s\n")
+        if cache is not None:
+            s = cache.stats
+            corrupt = f", {s.corrupt} corrupt entries replaced" if s.corrupt else ""
+            err.write(f"claimx: cache {cache.root}: {s.hits} hits, {s.misses} misses, "
+                      f"{s.writes} written{corrupt}\n")
