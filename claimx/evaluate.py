@@ -108,9 +108,13 @@ def locate(text: str, doc_id: str, claim: dict, path: str) -> tuple[int, int]:
 def _tokens(s: str | None) -> list[str]:
     out = []
     for w in re.findall(r"[^\W_]+", fold(s or "")):
-        if len(w) > 2 and w[0] in "وفبل" and not w.startswith("ال"):
-            w2 = w[1:]
-            w = w2 if len(w2) >= 2 else w
+        # compare words without their clitics and article: للمرصد, المرصد, مرصد
+        if w.startswith("لل") and len(w) > 4:
+            w = w[2:]
+        elif len(w) > 3 and w[0] in "وفبل" and not w.startswith("ال"):
+            w = w[1:]
+        if w.startswith("ال") and len(w) > 3:
+            w = w[2:]
         out.append(w)
     return out
 

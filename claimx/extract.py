@@ -71,6 +71,7 @@ PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
     "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن"
 ).split())
+STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما".split())
 BOUNDARY_WORDS = frozenset(fold(w) for w in "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث".split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
@@ -80,13 +81,15 @@ DISTANCING_LEAD = (("ما", "تعرف"), ("ما", "يعرف"), ("ما", "يسم�
 # Discourse openers that are the journalist's, not the source's ("وفي السياق ذاته، …").
 _OPENER = re.compile(
     r"(?:و?في (?:هذا |ذات )?السياق(?: ذاته| نفسه)?|و?في سياق (?:متصل|اخر|منفصل)|و?من جهه (?:اخري|ثانيه)|"
-    r"و?الي ذلك|و?في غضون ذلك|و?في الاثناء|و?في الوقت (?:نفسه|ذاته))\s*,?\s*"
+    r"و?الي ذلك|و?في غضون ذلك|و?في (?:هذه )?الاثناء|و?في الوقت (?:نفسه|ذاته))\s*,?\s*"
 )
 CONSTRUCT_HEADS = ANONYMOUS_HEADS | RECIPIENT_HEADS | FEMININE_HEADS
 MAX_SOURCE = 14
 MAX_BACK = 8
 
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
+RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير أخبار روايات شائعات تسريبات".split())
+ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -163,6 +166,11 @@ def _is_masdar(word: str) -> bool:
     return False
 
 
+def _is_bi_masdar(word: str) -> bool:
+    """"بارتفاع", "بمقتل": ب + a verbal noun opens the content of أفاد/أكد."""
+    return word.startswith("ب") and len(word) > 3 and (_is_masdar(word[1:]) or (word.startswith("بال") and _is_masdar(word[3:])))
+
+
 def _is_recipient(toks: list[Tok], k: int) -> bool:
     t = toks[k].text
     if t == "ل" and k + 1 < len(toks):
@@ -232,10 +240,12 @@ class _SentenceReader:
 
     def _span(self, i: int, j: int) -> tuple[int, int] | None:
         """View span of tokens i..j-1, trimmed of punctuation at both ends."""
-        while i < j and self.toks[i].text in CLAUSE_PUNCT:
+        while i < j and self.toks[i].text in CLAUSE_PUNCT | {"-"}:
             i += 1
         while j > i and self.toks[j - 1].text in CLAUSE_PUNCT | {"-"}:
             j -= 1
+        if all(not t.text[0].isalnum() for t in self.toks[i:j]):
+            return None
         if i >= j:
             return None
         return self.toks[i].start, self.toks[j - 1].end
@@ -257,6 +267,8 @@ class _SentenceReader:
         for q in range(k, len(toks)):
             if toks[q].text in (",", ";") and q + 1 < len(toks) and toks[q + 1].text in BOUNDARY_WORDS and q > k:
                 return q  # "…، إلا أن …": a new clause that is not the source's
+            if q > k + 2 and (toks[q].text in STRONG_BOUNDARIES or (toks[q].text == "في" and q + 1 < len(toks) and toks[q + 1].text == "حين")):
+                return q
             if q in cue_starts and q > k:
                 prev = toks[q - 1].text if q > 0 else ""
                 coordinated = prev in (",", ";") or self.view[toks[q].start - 1:toks[q].start] in ("و", "ف") \
@@ -323,8 +335,7 @@ class _SentenceReader:
             if _is_comp(toks[k]):
                 content_k = k + 1
                 break
-            if k > src_i and t.startswith("ب") and len(t) > 3 and (_is_masdar(t[1:]) or (t.startswith("بال") and _is_masdar(t[3:]))) \
-                    and entry.type in ("say", "confirm", "announce"):
+            if k > src_i and _is_bi_masdar(t) and entry.type in ("say", "confirm", "announce"):
                 src_j = src_j if src_j is not None else k
                 content_k = k  # "أفاد مصدر بارتفاع الحصيلة"
                 break
@@ -382,6 +393,8 @@ class _SentenceReader:
                     content_k = k  # "نفت مصادر للجزيرة سيطرة …"
                     break
                 continue
+            if src_j is None and k == src_i and (t in ADVERBIAL_STARTS or t in TIME_WORDS):
+                src_j, after_time = k, True  # "قالت فيه إن …", "ذكر في وقت سابق أن …"
             if src_j is None and k > src_i and t in TIME_WORDS:
                 src_j, after_time = k, True
             if src_j is None and k > src_i and ((t == "في" and k + 1 < n and _strip_clitic(toks[k + 1].text) in CHANNEL_NOUNS | {"ال" + c for c in CHANNEL_NOUNS})):
@@ -449,7 +462,7 @@ class _SentenceReader:
         """The complementiser that follows an aside, if one comes before the clause ends."""
         for q in range(k, min(len(self.toks), k + limit)):
             t = self.toks[q].text
-            if _is_comp(self.toks[q]) or t == ":":
+            if _is_comp(self.toks[q]) or t == ":" or _is_bi_masdar(t):
                 return q
             if t in (".", "!", "?", '"') or t in RELATIVES:
                 return None
@@ -631,7 +644,7 @@ class _SentenceReader:
         entry: CueEntry = m.payload
         toks = self.toks
         _, j = self._cue_token_range(m)
-        if j < len(toks) and j in self._cue_at_token:
+        if j < len(toks) and j in self._cue_at_token and self._cue_at_token[j].payload.pos != "noun":
             return None  # "حسبما أفاد …": the verb carries the claim
         if fold(m.phrase).endswith(" ما") or m.phrase in ("حسبما",):
             return None
@@ -642,12 +655,19 @@ class _SentenceReader:
         while hedge_end < len(toks) and toks[hedge_end].text in HEDGE_NOUNS:
             hedge_end += 1
         src_end = hedge_end
-        while src_end < len(toks) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
+        while src_end < len(toks) and not (src_end > hedge_end and toks[src_end - 1].text == '"' and src_end - 1 > hedge_end) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
                 and not _is_comp(toks[src_end]) and src_end not in cue_starts:
             src_end += 1
         if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
             return None
+        if hedge_end < len(toks) and toks[hedge_end].text == '"':
+            close = self._closing_quote(hedge_end)
+            if close is not None and close - hedge_end <= 7:
+                src_end = close + 1
         d.source = self._unquote(self._span(hedge_end, src_end))
+        if d.source and m.phrase in ("وفقا", "طبقا", "استنادا") and toks[hedge_end].text.startswith("ل") \
+                and not toks[hedge_end].text.startswith("لل") and len(toks[hedge_end].text) > 3:
+            d.source = (d.source[0] + 1, d.source[1])  # "وفقا لبيان …": the source is بيان …
         if d.source is None:
             return None
         at_clause_start = i == 0 or toks[i - 1].text in CLAUSE_PUNCT
@@ -729,11 +749,19 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
     if d.entry.pos == "prep" and d.source:
         regions.append((d.cue[1], d.source[0]))
     out, seen = [], set()
+    if d.source and d.entry.type != "rumor":
+        # a source headed by a rumor noun ("قالت تقارير", "نقلت … أنباء") is unverified
+        head = view[d.source[0]:d.source[1]].split()[:1]
+        if head and _bare(head[0]) in RUMOR_HEADS:
+            s0 = d.source[0]
+            out.append(((s0, s0 + len(head[0])), "unverified"))
     if d.type in ("estimate", "allege", "rumor"):
         htype = {"estimate": "estimate", "allege": "distancing", "rumor": "unverified"}[d.type]
         out.append((d.cue, htype))
     for m in hedge_matches:
         if any(s <= m.start and m.end <= e for s, e in regions):
+            if d.type in NEGATIVE_TYPES and m.payload.type in ("unverified", "distancing"):
+                continue  # "نفت صحة المعلومات": the reports are what is denied, not a hedge
             out.append(((m.start, m.end), m.payload.type))
     for s, e in regions:
         for mm in _QAD.finditer(view, s, e):
@@ -756,7 +784,8 @@ _PERFECT_T = frozenset(fold(w) for w in "تم تمت تمكن تمكنت توص�
 def _imperfect(word: str) -> bool:
     if word.startswith("ي"):
         return True
-    if word[:1] in ("ت", "ن") and word not in _PERFECT_T and not word.endswith("ت") and not word.endswith("وا"):
+    if word[:1] in ("ت", "ن") and word not in _PERFECT_T and not word.endswith("ت") and not word.endswith("وا") \
+            and not (word[:1] == "ت" and word.endswith("ي") and len(word) == 4):  # تبنى، تلقى، تولى: perfect
         return True
     return False
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import LexiconError
-from .match import NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, PhraseMatcher
+from .match import ARTICLE_PREFIXES, NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, PhraseMatcher
 from .normalize import fold
 
 CUE_TYPES = ("say", "announce", "confirm", "deny", "doubt", "allege", "estimate", "opinion", "according_to", "rumor")
@@ -141,7 +141,8 @@ class Lexicons:
             target = self.cue_matcher if entry.pos in ("verb", "participle", "passive") else self.noun_cue_matcher
             for form in entry.forms:
                 target.add(fold(form), entry)
-        self.hedge_matcher = PhraseMatcher(NOUN_PREFIXES | VERB_PREFIXES)
+        # hedge words also come with the article and a pronoun: المعلومات، معلوماتنا
+        self.hedge_matcher = PhraseMatcher(NOUN_PREFIXES | VERB_PREFIXES | ARTICLE_PREFIXES, PRONOUN_SUFFIXES)
         for entry in self.hedges:
             for form in entry.forms:
                 self.hedge_matcher.add(fold(form), entry)

@@ -21,6 +21,8 @@ import ahocorasick
 NOUN_PREFIXES = frozenset({"", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك"})
 # Verbs take a conjunction, the future marker س and the subjunctive/jussive ل.
 VERB_PREFIXES = frozenset({"", "و", "ف", "س", "وس", "فس", "ل", "ول", "فل"})
+# The article with its proclitics, for lexicons that list indefinite forms (معلومات → المعلومات).
+ARTICLE_PREFIXES = frozenset({"ال", "وال", "فال", "بال", "كال"})
 NO_SUFFIXES = frozenset({""})
 # Object and possessive pronouns that may close a cue word (تناقلتها، أكده).
 PRONOUN_SUFFIXES = frozenset({"", "ه", "ها", "هم", "هما", "هن", "نا", "كم"})
