@@ -58,6 +58,8 @@ _SPECIAL = re.compile(
     f"(?P<ws>[{SPACES}][{SPACES}{DIACRITICS}{TATWEEL}{INVISIBLE}]*[{SPACES}])|(?P<cr>\r)|(?P<del>[{DIACRITICS}{TATWEEL}{INVISIBLE}])|(?P<nfkc>[{_NFKC_RANGES}])"
 )
 
+_DELETABLE = re.compile(f"[{DIACRITICS}{TATWEEL}{INVISIBLE}]")
+
 # 1:1 folds, each a named step so provenance can say which of them fired.
 _FOLDS: dict[str, dict[str, str]] = {
     "alef": {c: "\u0627" for c in "\u0623\u0625\u0622\u0671\u0672\u0673"},
@@ -183,7 +185,10 @@ def normalize(raw: str, config: NormalizeConfig = DEFAULT_CONFIG) -> NormalizedT
                     if ch not in _SPACE_SET:
                         steps.add(_deletion_step(ch))
             elif kind == "cr":
-                if p + 1 < len(raw) and raw[p + 1] == "\n":
+                q = p + 1
+                while q < len(raw) and _DELETABLE.match(raw, q):
+                    q += 1  # marks or invisibles between CR and LF still make a CRLF
+                if q < len(raw) and raw[q] == "\n":
                     pass  # CRLF: the LF that follows stands for the line end
                 else:
                     parts.append("\n")
