@@ -724,6 +724,14 @@ def _events(v: _View, lex: EventLexicon) -> list[dict]:
                 modality = "purpose"
         if "س" in m.prefix and trig.pos == "verb":
             modality = "future"
+        if modality == "asserted":
+            # "عملية تحرير الرقة ستبدأ": a future verb right after the event noun
+            for a_, _, w in v.words_after(m.end, 6):
+                if _CLAUSE_BREAK.search(v.text, m.end, a_):
+                    break
+                if _FUTURE_AFTER.match(w):
+                    modality = "future"
+                    break
         out.append({"type": trig.type, "trigger": {**v.span(m.start, m.end), "lemma": trig.lemma},
                     "negated": negated, "modality": modality, "weight": trig.weight,
                     "_view": (m.start, m.end), "_pos": trig.pos, "_subject": trig.subject,
@@ -739,6 +747,8 @@ def _primary(events: list[dict]) -> dict | None:
     return min(events, key=lambda ev: (ev["modality"] != "asserted", -ev["weight"], ev["_view"][0]))
 
 
+# future verbs that follow an event noun ("عملية التحرير ستبدأ", "سيتم تحرير")
+_FUTURE_AFTER = re.compile(r"^[وف]?س(?:ي|ت|ن)(?:بدا|نطلق|تم|كون|شهد|ستمر|ستكمل|قوم|تواصل|واصل)(?:ون|ان)?$")
 _SUBJECT_OPENERS = {"ان", "بان", "لان", "و", "ف", "ثم", "حيث", "بعدما", "بينما", "فيما", "كما", "لكن", "اذ", "عندما", "قد", "لقد"}
 _TRANSPARENT = {"شنه", "شنها", "شنته", "نفذه", "نفذها", "يشنه", "تشنه", "قامت", "قام", "به", "بها"}
 _PREPS = {"في", "الي", "من", "عن", "حتي", "نحو", "داخل", "قرب", "بعد", "قبل", "عند", "خلال", "منذ"}
@@ -976,6 +986,9 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
     places.sort(key=lambda m: m["_v"])
 
     events = _events(v, lex)
+    # a trigger inside a name is not an event ("هيئة تحرير الشام", "جيش الفتح")
+    named = [m["_v"] for m in mentions if m.get("id") or m.get("side")] + [p["_v"] for p in places]
+    events = [e for e in events if not any(a <= e["_view"][0] and e["_view"][1] <= b for a, b in named)]
     ev = _primary(events)
     if ev is not None:
         _roles(v, ev, mentions, lex)
