@@ -271,8 +271,10 @@ def gazetteer_hash(paths: Iterable[Path | str] | None = None, *, include_default
     for src in _sources(paths, include_default):
         try:
             data = src.read_bytes()
+        except FileNotFoundError as exc:
+            raise GazetteerError(src.display, "file not found; check the path") from exc
         except OSError as exc:
-            raise GazetteerError(f"{src.display}: cannot read gazetteer file ({exc.strerror or exc})") from exc
+            raise GazetteerError(src.display, f"cannot read the file ({exc.strerror or exc})") from exc
         digest.update(f"{src.display}\n{len(data)}\n".encode())
         digest.update(data)
     return digest.hexdigest()
@@ -494,17 +496,37 @@ def _closest(key: str, options: Iterable[str]) -> str | None:
     return match[0] if match else None
 
 
+# Parsed files by content: extension loads then re-validate the default files without
+# re-parsing them. Entries are only read, never mutated, after parsing.
+_RAW_CACHE: dict[tuple[str, bytes], list[_Located]] = {}
+
+
 def _read_raw(src: _Source, problems: _Problems) -> list[_Located]:
     try:
-        text = src.read_bytes().decode("utf-8")
+        data = src.read_bytes()
     except FileNotFoundError:
         problems.add(src.display, 0, "file not found; check the path")
         return []
     except OSError as exc:
         problems.add(src.display, 0, f"cannot read the file ({exc.strerror or exc})")
         return []
+    key = (src.display, hashlib.sha256(data).digest())
+    if key in _RAW_CACHE:
+        return _RAW_CACHE[key]
+    before = len(problems.items)
+    out = _parse_raw(src, data, problems)
+    if len(problems.items) == before:
+        if len(_RAW_CACHE) >= 16:
+            _RAW_CACHE.pop(next(iter(_RAW_CACHE)))
+        _RAW_CACHE[key] = out
+    return out
+
+
+def _parse_raw(src: _Source, data: bytes, problems: _Problems) -> list[_Located]:
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = src.read_bytes()[: exc.start].count(b"\n") + 1
+        line = data[: exc.start].count(b"\n") + 1
         problems.add(src.display, line, "is not valid UTF-8; save the file as UTF-8")
         return []
     try:

@@ -443,8 +443,8 @@ def _as_dict(entry: Any) -> dict[str, Any]:
     return ordered
 
 
-class _Dumper(yaml.SafeDumper):
-    """Block mappings, inline lists: one key a line, aliases on one line."""
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Block mappings, inline lists: one key a line, aliases on one line (libyaml when present)."""
 
 
 _Dumper.add_representer(

@@ -24,6 +24,7 @@ Run from the repository root:  python scripts/build_gazetteer_admin.py [--check]
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from pathlib import Path
 
@@ -33,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from claimx.gazetteer_import import _NON_ARABIC_LETTERS, dump_yaml, import_iraq_admin, import_ocha_syria  # noqa: E402
-from claimx.normalize import fold  # noqa: E402
+from claimx.normalize import fold as _fold  # noqa: E402
+
+fold = functools.lru_cache(maxsize=None)(_fold)
 
 SHARED = ROOT.parent / "shared"
 PLACES = ROOT / "gazetteer" / "places.yaml"
@@ -365,7 +368,7 @@ def split_places(text: str) -> tuple[str, str, str]:
 
 def build(text: str) -> str:
     head, _, tail = split_places(text)
-    hand = yaml.safe_load(head + tail)["entries"]
+    hand = yaml.load(head + tail, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["entries"]
     sy = syria_units()
     govs = [u for u in sy if u.subtype == "governorate"]
     units = [*sy, *countryside_units(govs), *iraq_units()]
