@@ -85,11 +85,16 @@ _OPENER = re.compile(
 )
 CONSTRUCT_HEADS = ANONYMOUS_HEADS | RECIPIENT_HEADS | FEMININE_HEADS
 MAX_SOURCE = 14
-MAX_BACK = 8
+MAX_BACK = 10
+# Heads that take a في phrase inside the source: "مصدر في الوحدات", "مسؤول في الوزارة".
+PERSON_HEADS = frozenset(fold(w) for w in (
+    "مصدر مصادر المصدر المصادر مسؤول مسؤولون مسؤولين المسؤول عضو أعضاء قيادي القيادي قياديون ضابط ضباط "
+    "ناشط ناشطون ناشطين الناشط قائد القائد متحدث المتحدث ناطق الناطق خبير خبراء باحث مراسل مراسلنا مستشار"
+).split())
 
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
 RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير أخبار روايات شائعات تسريبات".split())
-ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك".split())
+ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك قبل بعد".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -339,6 +344,11 @@ class _SentenceReader:
                 src_j = src_j if src_j is not None else k
                 content_k = k  # "أفاد مصدر بارتفاع الحصيلة"
                 break
+            if t == "الي" and k + 1 < n and not _is_comp(toks[k + 1]) and entry.lemma in ("أشار", "لفت", "نوه") \
+                    and _is_masdar(toks[k + 1].text):
+                src_j = src_j if src_j is not None else k
+                content_k = k + 1  # "وأشار البيان إلى الانتقال إلى مرحلة …"
+                break
             if t == "الي" and k + 1 < n and _is_comp(toks[k + 1]):
                 content_k = k + 2
                 break
@@ -397,7 +407,14 @@ class _SentenceReader:
                 src_j, after_time = k, True  # "قالت فيه إن …", "ذكر في وقت سابق أن …"
             if src_j is None and k > src_i and t in TIME_WORDS:
                 src_j, after_time = k, True
-            if src_j is None and k > src_i and ((t == "في" and k + 1 < n and _strip_clitic(toks[k + 1].text) in CHANNEL_NOUNS | {"ال" + c for c in CHANNEL_NOUNS})):
+            if t == "في" and k > src_i and entry.lemma == "شكك":
+                src_j = src_j if src_j is not None else k
+                content_k = k + 1  # "شككت مصادر محلية في صحة …"
+                break
+            if src_j is None and k > src_i and (
+                    (t in ("في", "خلال", "عبر", "قبل", "بعد", "امام", "لدي") and not _head_in(toks[k - 1].text, PERSON_HEADS))
+                    or (t == "في" and k + 1 < n and _bare(toks[k + 1].text) in CHANNEL_NOUNS)):
+                after_time = True  # an object may still follow the phrase
                 src_j = k
             if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
@@ -538,6 +555,9 @@ class _SentenceReader:
             s -= 1
         if s > 0 and _head_in(toks[s - 1].text, CONSTRUCT_HEADS) and (s - 1) not in self._cue_at_token:
             s -= 1
+        if s == e:  # "…، صالح مسلم، الذي": a name, back to the previous comma
+            while s > 0 and e - s < 6 and toks[s - 1].text not in CLAUSE_PUNCT and (s - 1) not in self._cue_at_token:
+                s -= 1
         return self._unquote(self._span(s, e))
 
     def _cue_ends(self) -> set[int]:
@@ -557,7 +577,7 @@ class _SentenceReader:
             if t in CLAUSE_PUNCT or t == '"' or _is_comp(toks[s - 1]) or t in BOUNDARY_WORDS or (s - 1) in self._cue_at_token:
                 break
             s -= 1
-        if s == i or (s > 0 and i - s >= MAX_BACK and toks[s - 1].text not in CLAUSE_PUNCT):
+        if s == i or (s > 0 and i - s >= MAX_BACK and toks[s - 1].text not in CLAUSE_PUNCT and not _is_comp(toks[s - 1])):
             return None
         first = toks[s].text
         if first in PARTICLES or first in TIME_WORDS or first.isdigit():
