@@ -9,7 +9,11 @@ __version__ = "0.1.0"
 
 
 def extract(text: str, doc_id: str = "-") -> list[dict]:
-    """Claim records of one text. See `claimx.pipeline.Pipeline` for batches."""
+    """Claim records of one text. See `claimx.pipeline.Pipeline` for batches.
+
+    Importing the submodule `claimx.extract` rebinds this name to the module;
+    that module is callable with the same signature, so both spellings work.
+    """
     from .extract import extract as _extract
 
     return _extract(text, doc_id)

@@ -17,6 +17,7 @@ offsets through `Document.nspan`, so it slices the raw text exactly.
 from __future__ import annotations
 
 import hashlib
+import sys
 import re
 from dataclasses import dataclass, field
 
@@ -95,6 +96,8 @@ PERSON_HEADS = frozenset(fold(w) for w in (
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
 RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير أخبار روايات شائعات تسريبات".split())
 ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك قبل بعد".split())
+STATEMENT_NOUNS = frozenset(fold(w) for w in "بيانا بيان تصريحا تسجيلا رسالة تقريرا شريطا".split())
+ISSUE_VERBS = frozenset(fold(w) for w in "أصدر أصدرت وأصدر وأصدرت نشر نشرت ونشر ونشرت بث بثت وبث وبثت وزع وزعت".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -171,9 +174,16 @@ def _is_masdar(word: str) -> bool:
     return False
 
 
+# Verbal-noun patterns of the derived forms (انفعال، افتعال، استفعال، تفعيل، تفاعل) in the view.
+_VERBAL_NOUN = re.compile(r"(?:ان..ا.|ا.ت.ا.|است..ا.|ت..ي.|ت.ا..)(?:ه|ات)?")
+
+
 def _is_bi_masdar(word: str) -> bool:
-    """"بارتفاع", "بمقتل": ب + a verbal noun opens the content of أفاد/أكد."""
-    return word.startswith("ب") and len(word) > 3 and (_is_masdar(word[1:]) or (word.startswith("بال") and _is_masdar(word[3:])))
+    """"بارتفاع", "بمقتل", "باندلاع": ب + a verbal noun opens the content of أفاد/أكد."""
+    if not word.startswith("ب") or len(word) <= 3:
+        return False
+    rest = word[3:] if word.startswith("بال") else word[1:]
+    return _is_masdar(word[1:]) or _is_masdar(rest) or _VERBAL_NOUN.fullmatch(rest) is not None
 
 
 def _is_recipient(toks: list[Tok], k: int) -> bool:
@@ -371,8 +381,8 @@ class _SentenceReader:
                 nxt = self._find_comp(k + 1, 22)
                 if nxt is not None:
                     src_j = src_j if src_j is not None else k
-                    k = nxt
-                    continue
+                    content_k = nxt if _is_bi_masdar(toks[nxt].text) else nxt + 1
+                    break
                 break
             if t == "عن" and k > src_i:
                 if entry.lemma in ("نقل", "تناقل"):
@@ -451,6 +461,8 @@ class _SentenceReader:
             d.resolved = False
             d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
             return d if d.content else None
+        if src_j > src_i and not self._plausible_source(src_i, src_j):
+            src_j = src_i
         if src_j > src_i:
             d.source = self._span(src_i, src_j)
             d.rule = "verb-vso" if d.rule == "verb" else d.rule
@@ -458,6 +470,8 @@ class _SentenceReader:
         elif self._relative_before(i):
             d.source = self._np_before(i - 1)
             d.rule = "verb-relative"
+        elif self._statement_issuer(i) is not None:
+            d.source, d.rule = self._statement_issuer(i), "verb-statement"
         else:
             back = self._subject_before(i, m)
             if back is not None:
@@ -474,6 +488,17 @@ class _SentenceReader:
         if d.content is None:
             return None
         return d
+
+    def _plausible_source(self, i: int, j: int) -> bool:
+        """A source starts with a noun: not a particle, a demonstrative alone, or ب + verbal noun."""
+        first = self.toks[i].text
+        if first == "ما" and i + 1 < j and self.toks[i + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
+            return True  # "ما تعرف بقوات …": a distanced name
+        if first in PARTICLES or first in TIME_WORDS or _is_bi_masdar(first):
+            return False
+        if j - i == 1 and first in ("ذلك", "هذا", "هذه", "ما", "انه", "انها"):
+            return False
+        return True
 
     def _find_comp(self, k: int, limit: int) -> int | None:
         """The complementiser that follows an aside, if one comes before the clause ends."""
@@ -583,6 +608,18 @@ class _SentenceReader:
         if first in PARTICLES or first in TIME_WORDS or first.isdigit():
             return None
         return self._span(s, i)
+
+    def _statement_issuer(self, i: int) -> tuple[int, int] | None:
+        """"أصدرت الحركة بيانا قالت فيه": the subject of أصدر/نشر before the statement noun."""
+        toks = self.toks
+        if i < 2 or _bare(toks[i - 1].text) not in STATEMENT_NOUNS:
+            return None
+        for b in range(i - 2, max(-1, i - 10), -1):
+            if _bare(toks[b].text) in ISSUE_VERBS or toks[b].text in ISSUE_VERBS:
+                return self._span(b + 1, i - 1) if b + 1 < i - 1 else None
+            if toks[b].text in CLAUSE_PUNCT:
+                return None
+        return None
 
     def _kana_subject(self, i: int) -> tuple[int, int] | None:
         """"وكان X (قد) قال": the subject stands between كان and the verb."""
@@ -962,3 +999,14 @@ def extract(text: str, doc_id: str = "-") -> list[dict]:
     from .pipeline import Pipeline
 
     return Pipeline().extract(Document(doc_id, text))
+
+
+class _CallableModule(type(sys.modules[__name__])):
+    """`claimx.extract(text)` keeps working after `import claimx.extract` binds the
+    package attribute to this module (the function and the module share a name)."""
+
+    def __call__(self, text: str, doc_id: str = "-") -> list[dict]:
+        return extract(text, doc_id)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -45,3 +45,10 @@ def test_extract_golden_case(case):
 def test_extract_case_names_unique():
     names = [c["name"] for c in CASES]
     assert len(names) == len(set(names))
+
+
+def test_extract_api_survives_submodule_import():
+    import claimx.extract  # binds the package attribute to the module
+    import claimx
+
+    assert claimx.extract("قال المرصد إن الهجوم فشل.")[0]["cue"]["type"] == "say"
