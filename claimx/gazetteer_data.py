@@ -13,10 +13,11 @@ all problems found in one load are reported together in one GazetteerError.
 Merge rule for extension files (applied in the order given): an entry whose
 ``id`` is new is added and must be complete. An entry whose ``id`` already
 exists in an earlier file is a *patch*: it needs only ``id``; every other key
-it gives replaces the earlier value, except ``aliases`` and ``affiliation``,
-which are appended to the earlier lists (duplicates dropped). The default files
-themselves may not patch one another: an id defined twice among them, or twice
-in one file, is an error.
+it gives replaces the earlier value, except ``aliases``, ``weak_aliases`` and
+``affiliation``, which are appended to the earlier lists (duplicates dropped; a
+form moved to ``weak_aliases`` leaves ``aliases``); a patch cannot change ``type``.
+The default files themselves may not patch one another: an id defined twice among
+them, or twice in one file, is an error.
 """
 
 from __future__ import annotations
