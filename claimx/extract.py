@@ -76,6 +76,7 @@ STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وب�
 BOUNDARY_WORDS = frozenset(fold(w) for w in "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث".split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
+RUMOR_FRAMES = frozenset(fold(w) for w in "وسط مع ظل بعد عقب إثر اثر رغم وسط ووسط".split())
 RUMOR_FOLLOWERS = frozenset(fold(w) for w in "عن حول تفيد تشير بان ان بأن أن مفادها".split())
 HEDGE_NOUNS = frozenset(fold(w) for w in "تقديرات إحصائيات إحصاءات أرقام بيانات معلومات تقرير رواية وجهة تعبير".split())
 DISTANCING_LEAD = (("ما", "تعرف"), ("ما", "يعرف"), ("ما", "يسمي"), ("ما", "تسمي"), ("ما", "يطلق", "عليه"))
@@ -759,7 +760,9 @@ class _SentenceReader:
         _, j = self._cue_token_range(m)
         trigger = i > 0 and toks[i - 1].text in RUMOR_TRIGGERS
         follower = j < len(toks) and (toks[j].text in RUMOR_FOLLOWERS or _is_comp(toks[j]))
-        if not (trigger or follower):
+        # without a trigger verb, only "وسط أنباء عن …" or a clause-initial "أنباء عن …"
+        framed = i == 0 or toks[i - 1].text in CLAUSE_PUNCT or toks[i - 1].text in RUMOR_FRAMES
+        if not (trigger or (follower and framed)):
             return None
         d = Draft(cue=(toks[i - 1].start if trigger else m.start, m.end), entry=m.payload, rule="rumor")
         k = j
@@ -892,7 +895,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     view = doc.normalized.text
     sentences = sentences if sentences is not None else split_sentences(doc)
     cue_matches = [m for m in resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
-                   if (m.prefix + m.phrase + m.suffix) not in lex.not_cues]
+                   if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)]
     drafts: list[Draft] = []
     mi = 0
     for sent in sentences:
@@ -909,6 +912,14 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     drafts = _drop_nested(drafts)
     _resolve_prodrop(doc, drafts)
     return drafts
+
+
+def _teh_marbuta_suffix(doc: Document, m: Match) -> bool:
+    """"إضافة", "إشارة" fold to أضاف/أشار + ه: a noun, not a verb with a pronoun."""
+    if m.suffix != "ه":
+        return False
+    rs, re_ = doc.normalized.to_raw(m.end, m.end + 1)
+    return "\u0629" in doc.text[rs:re_]
 
 
 def _inside(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
