@@ -72,8 +72,11 @@ PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
     "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن"
 ).split())
-STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما".split())
-BOUNDARY_WORDS = frozenset(fold(w) for w in "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث".split())
+STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما حيث".split())
+BOUNDARY_WORDS = frozenset(fold(w) for w in (
+    "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث "
+    "وحذر وحذرت ودعا ودعت وطالب وطالبت وأشاد وأشادت وتعهد وتعهدت"  # a new act after a comma
+).split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
 RUMOR_FRAMES = frozenset(fold(w) for w in "وسط مع ظل بعد عقب إثر اثر رغم وسط ووسط".split())
@@ -86,7 +89,7 @@ _OPENER = re.compile(
     r"و?الي ذلك|و?في غضون ذلك|و?في (?:هذه )?الاثناء|و?في الوقت (?:نفسه|ذاته))\s*,?\s*"
 )
 CONSTRUCT_HEADS = ANONYMOUS_HEADS | RECIPIENT_HEADS | FEMININE_HEADS
-MAX_SOURCE = 14
+MAX_SOURCE = 20
 MAX_BACK = 10
 # Heads that take a في phrase inside the source: "مصدر في الوحدات", "مسؤول في الوزارة".
 PERSON_HEADS = frozenset(fold(w) for w in (
@@ -177,6 +180,12 @@ def _is_masdar(word: str) -> bool:
 
 # Verbal-noun patterns of the derived forms (انفعال، افتعال، استفعال، تفعيل، تفاعل) in the view.
 _VERBAL_NOUN = re.compile(r"(?:ان..ا.|ا.ت.ا.|است..ا.|ت..ي.|ت.ا..)(?:ه|ات)?")
+
+
+def _is_verbal_noun(word: str) -> bool:
+    """A listed object noun, or a derived-form verbal noun (الانتقال، استهداف)."""
+    rest = word[2:] if word.startswith("ال") else word
+    return _is_masdar(word) or _VERBAL_NOUN.fullmatch(rest) is not None
 
 
 def _is_bi_masdar(word: str) -> bool:
@@ -356,7 +365,7 @@ class _SentenceReader:
                 content_k = k  # "أفاد مصدر بارتفاع الحصيلة"
                 break
             if t == "الي" and k + 1 < n and not _is_comp(toks[k + 1]) and entry.lemma in ("أشار", "لفت", "نوه") \
-                    and _is_masdar(toks[k + 1].text):
+                    and _is_verbal_noun(toks[k + 1].text):
                 src_j = src_j if src_j is not None else k
                 content_k = k + 1  # "وأشار البيان إلى الانتقال إلى مرحلة …"
                 break
@@ -375,8 +384,16 @@ class _SentenceReader:
                 if close is not None and close - k <= 6 and k == src_i:
                     k = close + 1
                     continue
+                if close is not None and close - k <= 6 and self._find_comp(close + 1, 14) is not None:
+                    k = close + 1  # "في حملة "غضب الفرات" … : " — a name in an aside, not the content
+                    continue
                 content_k = k
                 break
+            if t == "(" and k == src_i:
+                close = next((q for q in range(k + 1, min(n, k + 6)) if toks[q].text == ")"), None)
+                if close is not None:
+                    k = close + 1  # "وتابعت ( الأخبار ) أن": the source in brackets
+                    continue
             if t in (",", ";", "(", ")", "-"):
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
                 nxt = self._find_comp(k + 1, 22)
@@ -503,11 +520,20 @@ class _SentenceReader:
 
     def _find_comp(self, k: int, limit: int) -> int | None:
         """The complementiser that follows an aside, if one comes before the clause ends."""
+        skip_to = -1
         for q in range(k, min(len(self.toks), k + limit)):
+            if q <= skip_to:
+                continue
             t = self.toks[q].text
             if _is_comp(self.toks[q]) or t == ":" or _is_bi_masdar(t):
                 return q
-            if t in (".", "!", "?", '"') or t in RELATIVES:
+            if t == '"':
+                close = self._closing_quote(q)
+                if close is not None and close - q <= 6:
+                    skip_to = close  # a quoted name inside the aside
+                    continue
+                return None
+            if t in (".", "!", "?") or t in RELATIVES:
                 return None
             m = self._cue_at_token.get(q)
             if m is not None and (m.prefix[:1] in ("و", "ف") or m.payload.pos == "participle"):
@@ -647,7 +673,9 @@ class _SentenceReader:
         if q < 0:
             return False
         m = self._cue_at_token.get(q)
-        return bool(m and m.payload.type == "according_to") or self.toks[q].text in ("كما", "حسبما", "بحسبما", "وفقما")
+        if self.toks[q].text == "كما":
+            return q > 0 and self.toks[q - 1].text not in CLAUSE_PUNCT  # "…، كما قال" vs "كما أفادت مصادر"
+        return bool(m and m.payload.type == "according_to") or self.toks[q].text in ("حسبما", "بحسبما", "وفقما")
 
     def _content_before(self, d: Draft, i: int, rule: str) -> Draft | None:
         """Content precedes the cue: "… ، بحسب المرصد" or "… كما قال المرصد"."""
@@ -714,7 +742,7 @@ class _SentenceReader:
             hedge_end += 1
         src_end = hedge_end
         while src_end < len(toks) and not (src_end > hedge_end and toks[src_end - 1].text == '"' and src_end - 1 > hedge_end) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
-                and not _is_comp(toks[src_end]) and src_end not in cue_starts:
+                and not _is_comp(toks[src_end]) and (src_end not in cue_starts or self._cue_at_token[src_end].payload.pos == "noun"):
             src_end += 1
         if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
             return None
