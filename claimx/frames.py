@@ -790,9 +790,18 @@ def _roles(v: _View, ev: dict, mentions: list[dict], lex: EventLexicon) -> None:
             near = cands[-1]
             prev = v.words_before(near["_v"][0], 1)
             agent = near if (not prev or _bare(prev[0]) in _SUBJECT_OPENERS or prev[0] in _SUBJECT_OPENERS) else None
-        for m in cands:
-            if agent is not None:
-                m["role"] = "agent"
+        if agent is not None:
+            agent["role"] = "agent"
+            # co-agents: actors joined to the agent ("قوات النظام وميليشيات من الحشد الشعبي
+            # وحزب الله سيطروا"); an actor after a noun is a genitive, not an agent
+            for m in cands:
+                if m is agent or m["_v"][0] < agent["_v"][0]:
+                    continue
+                prev = v.words_before(m["_v"][0], 1)
+                pw = prev[0] if prev else ""
+                if v.attached_prefix(m["_v"][0]) in ("و", "وال") or pw in ("و", "من", "مع", "ومعها", "ومعه") \
+                        or (pw.startswith("و") and pw[1:] in ("ميليشيات", "مليشيات", "قوات", "عناصر", "مقاتلي")):
+                    m["role"] = "agent"
     # after the trigger
     for m in after:
         gap = v.words_between(te, m["_v"][0])
@@ -1013,11 +1022,15 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
         ana = [{**v.span(m.start, m.end), "id": None, "anaphor": m.phrase, "_v": (m.start, m.end)}
                for m in lex.place_anaphora.find(v.text)]
         # the earliest place named (or pointed back to) after the trigger, precise before coarse
-        after = sorted([p for p in fine + ana if p["_v"][0] >= te], key=lambda p: p["_v"])
+        def near(p: dict) -> bool:
+            # in the trigger's clause, or a few words on ("سيطرت، أمس، على البوكمال")
+            return not _CLAUSE_BREAK.search(v.text, te, p["_v"][0]) or len(v.words_between(te, p["_v"][0])) <= 4
+
+        after = sorted([p for p in fine + ana if p["_v"][0] >= te and near(p)], key=lambda p: p["_v"])
         place = after[0] if after else None
         if place is None:
-            rest = [p for p in places if p["_v"][0] >= te] or [p for p in fine if p["_v"][1] <= ts][-1:] \
-                or [p for p in places if p["_v"][1] <= ts][-1:] or ana
+            rest = [p for p in places if p["_v"][0] >= te and near(p)] or [p for p in fine if p["_v"][1] <= ts][-1:] \
+                or [p for p in places if p["_v"][1] <= ts][-1:] or [a for a in ana if near(a)]
             place = rest[0] if rest else None
         if place is not None and place.get("anaphor"):
             # "… البوكمال … من المدينة": the city named earlier in the same content
