@@ -749,6 +749,8 @@ def _primary(events: list[dict]) -> dict | None:
 
 # future verbs that follow an event noun ("عملية التحرير ستبدأ", "سيتم تحرير")
 _FUTURE_AFTER = re.compile(r"^[وف]?س(?:ي|ت|ن)(?:بدا|نطلق|تم|كون|شهد|ستمر|ستكمل|قوم|تواصل|واصل)(?:ون|ان)?$")
+# predicates after an event that call it false
+_FALSITY = re.compile(r"(عاريه|عار) (تماما )?(عن|من) الصحه|لا اساس لها من الصحه|غير صحيح|لا صحه|كاذبه|مفبركه|ملفقه|شائعات")
 _SUBJECT_OPENERS = {"ان", "بان", "لان", "و", "ف", "ثم", "حيث", "بعدما", "بينما", "فيما", "كما", "لكن", "اذ", "عندما", "قد", "لقد"}
 _TRANSPARENT = {"شنه", "شنها", "شنته", "نفذه", "نفذها", "يشنه", "تشنه", "قامت", "قام", "به", "بها"}
 _PREPS = {"في", "الي", "من", "عن", "حتي", "نحو", "داخل", "قرب", "بعد", "قبل", "عند", "خلال", "منذ"}
@@ -999,6 +1001,12 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
     named = [m["_v"] for m in mentions if m.get("id") or m.get("side")] + [p["_v"] for p in places]
     events = [e for e in events if not any(a <= e["_view"][0] and e["_view"][1] <= b for a, b in named)]
     ev = _primary(events)
+    if ev is not None and not ev["negated"]:
+        # "جميع الأنباء التي تفيد بدخول قوات النظام ... عارية عن الصحة": the content itself
+        # calls the event false
+        tail = v.text[ev["_view"][1]:]
+        if _FALSITY.search(tail):
+            ev["negated"] = True
     if ev is not None:
         _roles(v, ev, mentions, lex)
         agent, target = ev["_agent"], ev["_target"]

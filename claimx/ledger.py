@@ -66,9 +66,11 @@ class Sides:
     source_groups: list[tuple[str, str]] = field(default_factory=list)  # folded name -> upstream key
 
     def group_of(self, source_text: str) -> str | None:
-        t = fold(source_text)
+        """The upstream group a source's *head* names: 'وكالة "سانا" الموالية' is SANA,
+        'وسائل إعلام موالية لنظام الأسد' is not the regime (the name is a modifier)."""
+        head = _name_key(source_text)
         for name, key in self.source_groups:
-            if re.search(rf"(^|[\s\"'(])[وفبل]?{re.escape(name)}($|[\s\"'),،])", t):
+            if head == name or head.startswith(name + " ") or head.endswith(" " + name):
                 return key
         return None
 

@@ -109,6 +109,19 @@ def test_ledger_spans_slice_the_articles():
                     assert text[sp["start"]:sp["end"]] == sp["text"], sp
 
 
+@pytest.mark.parametrize("text,key", [
+    ('وكالة "سانا" الموالية للنظام', "state:SY"),
+    ("نظام الأسد", "state:SY"),
+    ("وزارة الدفاع الروسية", "state:RU"),
+    ("وسائل إعلام موالية لنظام الأسد", None),  # the regime is a modifier here, not the speaker
+    ("الناشط طاهر العمر", None),
+])
+def test_ledger_source_groups_by_head(text, key):
+    from claimx.ledger import load_sides
+
+    assert load_sides().group_of(text) == key
+
+
 def test_ledger_casualties_most_conservative():
     recs = []
     for n, (txt, val) in enumerate([("مقتل 31 من عناصر قوات النظام في البوكمال", 31),
