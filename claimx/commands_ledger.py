@@ -38,6 +38,25 @@ def _read_claims(path: str) -> tuple[list[dict], int]:
     return records, bad
 
 
+def _read_texts(docs: tuple[str, ...], glob: str) -> dict[str, str]:
+    """Article texts by document id, read the way `claimx extract` reads them."""
+    if not docs:
+        return {}
+    from .io import iter_documents
+
+    texts: dict[str, str] = {}
+    for doc in iter_documents(docs, glob, on_error=lambda e: click.echo(f"claimx: {e.message}", err=True)):
+        texts[doc.id] = doc.text
+    return texts
+
+
+def _docs_options(f):
+    f = click.option("--glob", default="*.txt", show_default=True, help="Files to read inside --docs folders.")(f)
+    return click.option("--docs", multiple=True, type=click.Path(exists=True),
+                        help="The articles the claims came from (as given to `claimx extract`): "
+                             "sentences in the report, datelines for relative times. Repeatable.")(f)
+
+
 class _nullctx:
     def __init__(self, f):
         self.f = f
@@ -72,7 +91,8 @@ def _table(props: list[dict]) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write here (atomically).")
 @click.option("--window-days", type=int, default=7, show_default=True,
               help="How far apart two claims' times may be and still be one event (doubled for control and siege).")
-def ledger(claims, fmt, output, window_days):
+@_docs_options
+def ledger(claims, fmt, output, window_days, docs, glob):
     """Group claims from many articles into propositions: who asserts, who denies.
 
     \b
@@ -81,9 +101,10 @@ def ledger(claims, fmt, output, window_days):
     claimx ledger claims.jsonl | jq -r 'select(.status=="contested") | .label.en'
     """
     from .io import JsonlWriter
-    from .ledger import build_ledger
+    from .ledger import attach_documents, build_ledger
 
     records, bad = _read_claims(claims)
+    attach_documents(records, _read_texts(docs, glob))
     props = build_ledger(records, window_days=window_days)
     if fmt == "table":
         text = _table(props)
@@ -106,16 +127,18 @@ def ledger(claims, fmt, output, window_days):
 @click.option("-o", "--output", type=click.Path(dir_okay=False), required=True, help="The HTML file to write.")
 @click.option("--title", default="سجل الادعاءات", show_default=True)
 @click.option("--window-days", type=int, default=7, show_default=True)
-def report(claims, output, title, window_days):
+@_docs_options
+def report(claims, output, title, window_days, docs, glob):
     """Write the ledger as one self-contained HTML page (right-to-left, no network).
 
     \b
-    claimx extract seeds -o claims.jsonl && claimx report claims.jsonl -o report.html
+    claimx extract seeds -o claims.jsonl && claimx report claims.jsonl -o report.html --docs seeds
     """
-    from .ledger import build_ledger
+    from .ledger import attach_documents, build_ledger
     from .report import render_report, write_report
 
     records, bad = _read_claims(claims)
+    attach_documents(records, _read_texts(docs, glob))
     props = build_ledger(records, window_days=window_days)
     try:
         write_report(render_report(props, title=title), output)

@@ -601,6 +601,27 @@ def _label(event: str, place: dict | None, sides_: set[str], modality: str, side
     return {"en": en, "ar": ar}
 
 
+def attach_documents(records: Iterable[dict], texts: dict[str, str]) -> list[dict]:
+    """Give records whose article text is known their sentence text and a frame computed
+    with the whole article (its dateline gives the reference date when meta has none).
+
+    `texts` maps `doc.id` to the raw article text. Records of other articles are kept as
+    they are. Returns the records (changed in place).
+    """
+    from .frames import frame as make_frame
+
+    out = []
+    for rec in records:
+        text = texts.get(_doc_key(rec)) if isinstance(rec, dict) else None
+        if text is not None:
+            sent = rec.get("sentence")
+            if isinstance(sent, dict) and "text" not in sent and 0 <= sent.get("start", -1) <= sent.get("end", -1) <= len(text):
+                sent["text"] = text[sent["start"]:sent["end"]]
+            make_frame(rec, text)
+        out.append(rec)
+    return out
+
+
 def build_ledger(records: Iterable[dict], *, window_days: int = 7, lookback_days: int = 3,
                  gazetteer: dict[str, dict] | None = None, sides: Sides | None = None) -> list[dict]:
     """Group claim records into propositions. Deterministic: same claims, same output.
@@ -700,4 +721,4 @@ def _tw(p: dict):
     return (_date(t["from"]), _date(t["to"])) if t else None
 
 
-__all__ = ["SCHEMA", "Sides", "build_ledger", "gazetteer_index", "load_sides"]
+__all__ = ["SCHEMA", "Sides", "attach_documents", "build_ledger", "gazetteer_index", "load_sides"]

@@ -183,6 +183,42 @@ def test_report_cli_writes_html_atomically(claims_file, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_report_cli_docs_give_sentences(tmp_path):
+    """Records without sentence text: --docs reads the articles and the report shows sentences."""
+    from ledger_cases import SEEDS
+
+    _, records, _, _ = _ledger("seeds-bukamal.yaml")
+    path = tmp_path / "claims.jsonl"
+    lines = []
+    for r in records:
+        r = json.loads(json.dumps(r))
+        r.pop("frame", None)
+        r["sentence"].pop("text")
+        lines.append(json.dumps(r, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    out = tmp_path / "r.html"
+    r = CliRunner().invoke(main, ["report", str(path), "-o", str(out), "--docs", str(SEEDS)])
+    assert r.exit_code == 0, r.output
+    html = out.read_text("utf-8")
+    assert html.count('data-highlight="sentence"') == sum(len(p["asserting"]) + len(p["denying"]) for p in _ledger("seeds-bukamal.yaml")[3])
+
+
+def test_ledger_time_windows_split_distant_events():
+    def rec(i, date, text="سيطرت قوات النظام على مدينة البوكمال"):
+        s = text.index("قوات النظام")
+        b = text.index("البوكمال")
+        return {"id": f"c{i}", "doc": {"id": f"d{i}", "meta": {"date": date}}, "polarity": "positive",
+                "cue": {"text": "قال", "start": 0, "end": 0, "type": "say"},
+                "source": {"text": f"مصدر {i}", "start": 0, "end": 0, "kind": "named"},
+                "content": {"text": text, "start": 0, "end": len(text)},
+                "entities": [{"text": "قوات النظام", "start": s, "end": s + 11, "id": "actor/sy/regime-forces", "type": "actor"},
+                             {"text": "البوكمال", "start": b, "end": b + 8, "id": "place/sy/abu-kamal", "type": "place", "subtype": "city"}]}
+    close = build_ledger([rec(1, "2017-11-09"), rec(2, "2017-11-19")], gazetteer={})
+    far = build_ledger([rec(1, "2017-11-09"), rec(2, "2018-06-08")], gazetteer={})
+    assert len(close) == 1 and len(far) == 2
+    assert close[0]["first_seen"]["date"] == "2017-11-09" and close[0]["last_seen"]["date"] == "2017-11-19"
+
+
 def test_report_cli_needs_output(claims_file):
     r = CliRunner().invoke(main, ["report", str(claims_file)])
     assert r.exit_code == 2
