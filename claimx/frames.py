@@ -893,12 +893,12 @@ def _side_matcher() -> PhraseMatcher | None:
     return m
 
 
-def tag_entities(raw: str, base: int = 0) -> list[dict]:
+def tag_entities(raw: str, base: int = 0, gazetteer: bool = True) -> list[dict]:
     """Gazetteer mentions in a raw text, for records the tagger has not filled.
 
     The same clitic-aware matching as everywhere; overlaps keep the longest.
     """
-    m = _gazetteer_matcher()
+    m = _gazetteer_matcher() if gazetteer else None
     sm = _side_matcher()
     v = _View(raw, base)
     found = []
@@ -971,6 +971,11 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
         src = _region(record, "source", doc_text)
         if src is not None:
             entities += tag_entities(*src)
+    elif tagger_fallback:
+        # generic descriptions the gazetteer does not list ("وحدات الجيش"), where no entity is
+        taken = [(e["start"], e["end"]) for e in entities]
+        entities = entities + [x for x in tag_entities(raw, base, gazetteer=False)
+                               if not any(x["start"] < b and a < x["end"] for a, b in taken)]
     mentions: list[dict] = []
     places: list[dict] = []
     for ent in entities:
