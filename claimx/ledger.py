@@ -639,10 +639,15 @@ def build_ledger(records: Iterable[dict], *, window_days: int = 7, lookback_days
     claims = _prep(recs, gaz, sides, lookback_days)
     _resolve_context(claims, gaz)
     props: list[dict] = []
-    for cl in _cluster(claims, window_days):
+    clusters = _cluster(claims, window_days)
+    for cl in clusters:
         cl.sort(key=lambda c: c.order)
+    broader = _broader_denials(clusters, gaz, window_days)
+    for ci, cl in enumerate(clusters):
         asserting = [c for c in cl if c.stance == "assert"]
         denying = [c for c in cl if c.stance != "assert"]
+        own = len(denying)
+        denying += [c for c in broader.get(ci, []) if all(c is not d for d in denying)]
         first = cl[0]
         place_id = first.place
         place_info = None
@@ -665,9 +670,11 @@ def build_ledger(records: Iterable[dict], *, window_days: int = 7, lookback_days
         # else every asserting claim of the proposition
         assert_ids = [c.rec.get("id") for c in asserting]
         denial_views = []
-        for c in denying:
+        for k, c in enumerate(denying):
             v = _claim_view(c)
-            v["targets"] = c.answers if c.answers else assert_ids
+            v["targets"] = c.answers if (c.answers and k < own) else assert_ids
+            if k >= own:
+                v["broader"] = True  # a denial about the whole country or province
             denial_views.append(v)
         dates = sorted((c.date, c.doc) for c in cl if c.date)
         window = None
@@ -714,6 +721,62 @@ def _link_conflicts(props: list[dict]) -> None:
                       and _overlap(_tw(p), _tw(q), 7)]
             if others:
                 p["conflicts_with"] = sorted(others)
+
+
+def _contains(outer: str, inner: str, gaz: dict) -> bool:
+    """Is place `inner` inside place `outer` (parent chain, or same country for a country)?"""
+    o = gaz.get(outer) or {}
+    i = gaz.get(inner) or {}
+    if not o or not i or outer == inner:
+        return False
+    if o.get("subtype") == "country":
+        return bool(i.get("country")) and i.get("country") == o.get("country")
+    seen, cur = set(), i.get("parent")
+    while cur and cur not in seen:
+        if cur == outer:
+            return True
+        seen.add(cur)
+        cur = (gaz.get(cur) or {}).get("parent")
+    return False
+
+
+def _broader_denials(clusters: list[list[_Claim]], gaz: dict, slack: int) -> dict[int, list[_Claim]]:
+    """A denial about a whole country or province ("no forces were sent to Syria") also
+    answers the same event claimed at a place inside it ("arrived in Tartus"). Returns, per
+    cluster index, the denials it receives from broader clusters."""
+    def sides_of(cl):
+        out = set()
+        for c in cl:
+            out |= c.sides
+        return out
+
+    def window_of(cl):
+        w = None
+        for c in cl:
+            w = _hull(w, c.window)
+        return w
+
+    extra: dict[int, list[_Claim]] = defaultdict(list)
+    for i, p in enumerate(clusters):
+        den = [c for c in p if c.stance != "assert"]
+        head = p[0]
+        if not den or not head.place or head.modality != "asserted" \
+                or (gaz.get(head.place) or {}).get("subtype") not in ("country", "governorate"):
+            continue
+        ps = sides_of(p)
+        for j, q in enumerate(clusters):
+            qh = q[0]
+            if j == i or qh.event != head.event or qh.modality != "asserted" or not qh.place:
+                continue
+            if not any(c.stance == "assert" for c in q) or not _contains(head.place, qh.place, gaz):
+                continue
+            qs = sides_of(q)
+            if ps and qs and not ps & qs:
+                continue
+            if not _overlap(window_of(p), window_of(q), slack):
+                continue
+            extra[j].extend(den)
+    return extra
 
 
 def _tw(p: dict):

@@ -219,6 +219,28 @@ def test_ledger_time_windows_split_distant_events():
     assert close[0]["first_seen"]["date"] == "2017-11-09" and close[0]["last_seen"]["date"] == "2017-11-19"
 
 
+def test_ledger_broader_denial_covers_a_place_inside():
+    gaz = {"place/country/syria": {"name": "سوريا", "name_en": "Syria", "type": "place", "subtype": "country", "country": "SY"},
+           "place/sy/tartus": {"name": "طرطوس", "name_en": "Tartus", "type": "place", "subtype": "city", "country": "SY"}}
+
+    def rec(i, text, place, pid, polarity, ctype):
+        b = text.index(place)
+        return {"id": f"c{i}", "doc": {"id": f"d{i}"}, "polarity": polarity,
+                "cue": {"text": "x", "start": 0, "end": 0, "type": ctype},
+                "source": {"text": f"مصدر {i}", "start": 0, "end": 0, "kind": "named"},
+                "content": {"text": text, "start": 0, "end": len(text)},
+                "entities": [{"text": place, "start": b, "end": b + len(place), "id": pid, "type": "place",
+                              "subtype": gaz[pid]["subtype"]}]}
+
+    props = build_ledger([rec(1, "وصلت وحدة خاصة صينية إلى مدينة طرطوس", "طرطوس", "place/sy/tartus", "positive", "say"),
+                          rec(2, "إرسال بلاده قوة عسكرية إلى سوريا", "سوريا", "place/country/syria", "negative", "deny")],
+                         gazetteer=gaz)
+    tartus = next(p for p in props if p["place"]["id"] == "place/sy/tartus")
+    assert tartus["status"] == "contested"
+    (d,) = tartus["denying"]
+    assert d["id"] == "c2" and d["broader"] and d["targets"] == ["c1"]
+
+
 def test_report_cli_needs_output(claims_file):
     r = CliRunner().invoke(main, ["report", str(claims_file)])
     assert r.exit_code == 2
