@@ -63,8 +63,13 @@ def _split_line(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def split_sentences(doc: Document) -> list[Sentence]:
-    """Sentences of a document; offsets into both the view and the raw text."""
+def split_sentences(doc: Document, boilerplate: bool = True) -> list[Sentence]:
+    """Sentences of a document; offsets into both the view and the raw text.
+
+    With `boilerplate` (the default), page furniture of scraped text (menus,
+    share bars, related-article lists, forms) is flagged `boilerplate=True`
+    and split out of the sentences it is glued to: see claimx/boilerplate.py.
+    """
     view = doc.normalized
     out: list[Sentence] = []
     for line in _LINE.finditer(view.text):
@@ -72,6 +77,10 @@ def split_sentences(doc: Document) -> list[Sentence]:
         for s, e in _split_line(line.group()):
             rs, re_ = view.to_raw(base + s, base + e)
             out.append(Sentence(len(out), rs, re_, base + s, base + e))
+    if boilerplate:
+        from .boilerplate import mark_boilerplate
+
+        out = mark_boilerplate(doc, out)
     return out
 
 
