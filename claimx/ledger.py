@@ -171,12 +171,34 @@ def _outlet(rec: dict, gaz: dict) -> dict:
         out = {"text": host[4:] if host.startswith("www.") else host, "entity": None}
     else:
         out = {"text": None, "entity": None}
-    out["key"] = out["entity"] or (fold(out["text"]) if out["text"] else "doc:" + _doc_key(rec))
     _align(out, gaz)
+    out["key"] = out["entity"] or (fold(out["text"]) if out["text"] else "doc:" + _doc_key(rec))
     return out
 
 
+def _resolve_name(text: str, gaz: dict) -> str | None:
+    """The gazetteer source or actor a source/outlet text names at its head, when the record
+    did not resolve it ('وكالة "سانا" الموالية للنظام' -> source/sana)."""
+    if not gaz or not text:
+        return None
+    from .frames import tag_entities
+
+    for ent in tag_entities(text):
+        if ent.get("id") and ent.get("type") in ("source", "actor"):
+            # the name must open the span (after a descriptor such as وكالة/شبكة/قناة)
+            lead = fold(text[:ent["start"]]).replace('"', "").strip()
+            if lead in ("", "وكاله", "شبكه", "قناه", "صحيفه", "موقع", "تلفزيون", "مركز"):
+                return ent["id"] if ent["id"] in gaz else None
+            return None
+    return None
+
+
 def _align(node: dict, gaz: dict) -> None:
+    if not node.get("entity") and node.get("text") and node.get("kind") != "anonymous":
+        eid = _resolve_name(node["text"], gaz)
+        if eid and eid in gaz:
+            node["entity"] = eid
+            node["resolved_by"] = "ledger"
     ent = gaz.get(node.get("entity") or "")
     if ent:
         node["name"] = ent.get("name_en") or ent.get("name")
@@ -243,8 +265,10 @@ def _chain(rec: dict, outlet: dict, gaz: dict, sides: "Sides | None" = None) -> 
         key = "name:" + _name_key(src_node["text"])
     else:
         # anonymous or no source: one voice per channel it reached us through
-        channel = (via_node and (via_node.get("entity") or fold(via_node["text"]))) or (
-            rec.get("recipient") and _recipient_key(rec["recipient"]["text"])) or outlet["key"]
+        recipient = rec.get("recipient") and _recipient_key(rec["recipient"]["text"])
+        if recipient:
+            recipient = _resolve_name(recipient, gaz) or recipient
+        channel = (via_node and (via_node.get("entity") or fold(via_node["text"]))) or recipient or outlet["key"]
         key = "anon:" + str(channel)
     return chain, key
 
