@@ -102,6 +102,7 @@ RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير
 ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك قبل بعد".split())
 STATEMENT_NOUNS = frozenset(fold(w) for w in "بيانا بيان تصريحا تسجيلا رسالة تقريرا شريطا".split())
 ISSUE_VERBS = frozenset(fold(w) for w in "أصدر أصدرت وأصدر وأصدرت نشر نشرت ونشر ونشرت بث بثت وبث وبثت وزع وزعت".split())
+APPOSITION_STOPS = frozenset(fold(w) for w in "على من إلى الى مع عن لدى أمام يوم مساء صباح خلال عبر بعد قبل حسب بحسب وفق وفقا نقلا".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -398,7 +399,8 @@ class _SentenceReader:
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
                 nxt = self._find_comp(k + 1, 22)
                 if nxt is not None:
-                    src_j = src_j if src_j is not None else k
+                    if src_j is None:
+                        src_j = self._appositions_end(k, nxt)
                     content_k = nxt if _is_bi_masdar(toks[nxt].text) else nxt + 1
                     break
                 break
@@ -449,7 +451,8 @@ class _SentenceReader:
                 continue
             if (src_j is None or after_time) and _is_masdar(t) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
-                    and not (k > src_i and t.startswith("ال") and _head_in(toks[k - 1].text, CONSTRUCT_HEADS)):
+                    and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
+                                                                  or toks[k - 1].text in ("باسم", "بإسم", "لـ"))):
                 content_k = k
                 break
             if k > src_i and src_j is None and k in cue_starts:
@@ -507,9 +510,31 @@ class _SentenceReader:
             return None
         return d
 
+    def _appositions_end(self, k: int, comp: int) -> int:
+        """Extend a source over comma-separated appositions up to the complementiser.
+
+        "المتحدث باسم الجيش، محمد مصطفى، إن" keeps the name; a segment that opens
+        with a time word or a preposition ("، اليوم الأربعاء،", "، في بيان،") ends it.
+        """
+        toks = self.toks
+        end = k
+        q = k
+        while q < comp and toks[q].text in (",", "(", "-"):
+            nxt = q + 1
+            seg_end = next((r for r in range(nxt, comp) if toks[r].text in (",", "-")), comp)
+            first = toks[nxt].text if nxt < comp else ""
+            if not first or first in TIME_WORDS or first in ADVERBIAL_STARTS or first in APPOSITION_STOPS \
+                    or first.isdigit() or seg_end - nxt > 10:
+                break
+            end = seg_end
+            q = seg_end
+        return end  # _span trims the punctuation at its ends
+
     def _plausible_source(self, i: int, j: int) -> bool:
         """A source starts with a noun: not a particle, a demonstrative alone, or ب + verbal noun."""
         first = self.toks[i].text
+        if first == "علي" and self.doc.text[slice(*self.doc.normalized.to_raw(self.toks[i].start, self.toks[i].end))] == "علي":
+            return True  # the name Ali, not the preposition على (both fold to علي)
         if first == "ما" and i + 1 < j and self.toks[i + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
             return True  # "ما تعرف بقوات …": a distanced name
         if first in PARTICLES or first in TIME_WORDS or _is_bi_masdar(first):
@@ -615,14 +640,20 @@ class _SentenceReader:
     def _cue_ends(self) -> set[int]:
         return {m.end for m in self.cues}
 
-    def _subject_before(self, i: int, m: Match) -> tuple[int, int] | None:
+    def _subject_before(self, i: int, m: Match | None) -> tuple[int, int] | None:
         """SVO: the noun phrase between the clause start and the cue."""
-        if m.prefix and m.prefix[0] in "وف":
+        if m is not None and m.prefix and m.prefix[0] in "وف":
             return None
         toks = self.toks
         kana = self._kana_subject(i)
         if kana is not None:
             return kana
+        if i > 1 and toks[i - 1].text == ",":
+            # "الحركة، التي تشارك في القتال، أصدرت": step over the relative clause
+            rel = next((q for q in range(i - 2, max(-1, i - 16), -1) if toks[q].text in RELATIVES), None)
+            if rel is not None and rel > 0 and toks[rel - 1].text == "," and \
+                    all(toks[q].text not in CLAUSE_PUNCT for q in range(rel, i - 1)):
+                return self._np_before(rel)
         s = i
         while s > 0 and i - s < MAX_BACK:
             t = toks[s - 1].text
@@ -643,7 +674,7 @@ class _SentenceReader:
             return None
         for b in range(i - 2, max(-1, i - 10), -1):
             if _bare(toks[b].text) in ISSUE_VERBS or toks[b].text in ISSUE_VERBS:
-                return self._span(b + 1, i - 1) if b + 1 < i - 1 else None
+                return self._span(b + 1, i - 1) if b + 1 < i - 1 else self._subject_before(b, None)
             if toks[b].text in CLAUSE_PUNCT:
                 return None
         return None
