@@ -261,7 +261,8 @@ _VAGUE = {
     "الاف": (1000, 1000, 9999), "الالاف": (1000, 1000, 9999), "دزينه": (12, 12, 12),
     "عده": (10, 3, None), "العديد": (10, 3, None), "بضعه": (3, 3, 9), "بضع": (3, 3, 9),
 }
-_VAGUE_PHRASES = [("عدد كبير", (10, 10, None)), ("عدد من", (10, 3, None))]
+_VAGUE_PHRASES = [("عدد كبير", (10, 10, None)), ("عددا كبيرا", (10, 10, None)), ("عدد من", (10, 3, None)),
+                  ("عددا من", (10, 3, None))]
 
 
 def _word_values() -> dict[str, int]:
@@ -298,7 +299,7 @@ _UNIT_WORDS = {"كم": "km", "كيلومتر": "km", "كيلومترات": "km",
                "يوما": "day", "اسبوع": "week", "اسابيع": "week", "شهر": "month", "اشهر": "month", "عام": "year",
                "سنوات": "year", "غاره": "strike", "غارات": "strike", "شخص": "person", "اشخاص": "person",
                "عنصر": "fighter", "عنصرا": "fighter", "عناصر": "fighter", "مقاتل": "fighter", "مقاتلا": "fighter",
-               "مقاتلين": "fighter", "مدني": "civilian", "مدنيا": "civilian", "مدنيين": "civilian",
+               "مقاتلين": "fighter", "جنود": "fighter", "جندي": "fighter", "جنديا": "fighter", "مدني": "civilian", "مدنيا": "civilian", "مدنيين": "civilian",
                "عائله": "family", "عائلات": "family", "قتيل": "killed", "قتيلا": "killed", "قتلي": "killed",
                "جريح": "wounded", "جريحا": "wounded", "جرحي": "wounded", "نازح": "displaced", "نازحا": "displaced",
                "الف": None, "%": "percent", "بالمئه": "percent", "بالمائه": "percent"}
@@ -369,9 +370,8 @@ def _numbers(v: _View) -> list[dict]:
             while j + 1 < n and words[j + 1][2].startswith("و") and words[j + 1][2][1:] in _WORD_VALUES:
                 j += 1
                 value += _WORD_VALUES[words[j][2][1:]]
-            if bw in ("عشر", "عشره") or w in ("عشر", "عشره"):
-                pass
-            elif j + 1 < n and words[j + 1][2] in ("عشر", "عشره") and value < 10:
+            # "ثلاثة عشر" (13); a bare "عشرة" is 10 already
+            if bw not in ("عشر", "عشره") and j + 1 < n and words[j + 1][2] in ("عشر", "عشره") and value < 10:
                 j += 1
                 value += 10
             e = words[j][1]
@@ -513,7 +513,7 @@ _TIME_PATTERNS = [
     (r"(?P<y>\d{4})-(?P<mm>\d{2})-(?P<d>\d{2})", "date"),
     (r"(?P<d>\d{1,2})\s*[./]\s*(?P<mm>\d{1,2})\s*[./]\s*(?P<y>\d{4})", "date"),
     (rf"(?:(?:مطلع|اوائل|بدايه|اواخر|نهايه|منتصف)\s+)?(?P<m>{_MONTH_ALT})(?:\s*/\s*(?:{_MONTH_ALT}))?(?:\s+(?P<y>\d{{4}}))?(?:\s+(?:الماضي|الفائت|الجاري|المقبل))?", "month"),
-    (rf"(?:امس|البارحه)\s+الاول", "day_before_yesterday"),
+    (r"(?:امس|البارحه)\s+الاول", "day_before_yesterday"),
     (rf"(?:ليل\s+|مساء\s+|صباح\s+|فجر\s+|ظهر\s+|عصر\s+)?(?:امس|البارحه)(?:\s+(?P<wd>{_WD_ALT}))?", "yesterday"),
     (rf"(?:(?:صباح|مساء|ظهر|عصر|ليل|فجر)\s+)?اليوم(?:\s+(?P<wd>{_WD_ALT}))?", "today"),
     (r"(?:هذا|هذه)\s+(?:المساء|الصباح|الليله)", "today"),
@@ -597,9 +597,7 @@ def _resolve_time(kind: str, g: dict, ref: _dt.date | None, text: str) -> dict:
     if kind == "days_ago":
         n = g.get("n") or ""
         days = int(n) if n.isdigit() else _NUM_WORDS_DAYS.get(n, 0)
-        if "ايام" in text[text.find(n) + len(n):] and n.isdigit():
-            pass
-        elif "اسابيع" in text and n.isdigit():
+        if n.isdigit() and "اسابيع" in text:  # "قبل 3 أسابيع"
             days = int(n) * 7
         return day(ref - D(days=days))
     if kind == "past_hours":
@@ -882,8 +880,6 @@ def _gazetteer_matcher() -> PhraseMatcher | None:
 def _side_matcher() -> PhraseMatcher | None:
     """Actor names per side (events.yaml): generic descriptions ("وحدات الجيش", "قوات الأسد")
     the gazetteer may not list; the gazetteer's own, longer or equal, names win."""
-    from .ledger import gazetteer_index
-
     data = yaml.safe_load(resources.files("claimx.lexicons").joinpath("events.yaml").read_text("utf-8")) or {}
     m = PhraseMatcher(prefixes=NOUN_PREFIXES)
     for side, spec in sorted((data.get("sides") or {}).items()):
