@@ -298,3 +298,41 @@ def test_ledger_seeds_pipeline_isis_retaking_and_counterattack_kept_apart(seed_l
 def test_ledger_seeds_pipeline_three_asserting_articles(seed_ledger):
     _, p = seed_ledger
     assert p["sides"]["asserting"]["articles"] >= 3
+
+
+# --------------------------------------------------------------------------- robustness
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_WORDS = ["سيطرت", "قوات النظام", "على", "مدينة", "البوكمال", "نفى", "مقتل", "31", "عشرات", "أمس", "الجمعة",
+          "تنظيم الدولة", "هجوم", "،", ".", "«", "»", "ـ", "\u00a0", "ّ", "لا", "يزال", "المدينة", "نحو", "ألف"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12), st.booleans(),
+                          st.integers(0, 3)), min_size=1, max_size=6))
+def test_ledger_never_crashes_and_spans_slice(items):
+    records, texts = [], {}
+    for n, (words, negative, doc) in enumerate(items):
+        content = " ".join(words)
+        prefix = "قال مصدر إن "
+        text = texts.setdefault(f"d{doc}", "")
+        start = len(text) + len(prefix)
+        texts[f"d{doc}"] = text + prefix + content + "\n"
+        records.append({"id": f"c{n}", "doc": {"id": f"d{doc}"}, "polarity": "negative" if negative else "positive",
+                        "cue": {"text": "قال", "start": start - len(prefix), "end": start - len(prefix) + 3,
+                                "type": "deny" if negative else "say"},
+                        "source": {"text": "مصدر", "start": start - 8, "end": start - 4, "kind": "anonymous"},
+                        "content": {"text": content, "start": start, "end": start + len(content)}, "entities": []})
+    props = build_ledger(records)
+    seen = set()
+    for p in props:
+        for c in p["asserting"] + p["denying"]:
+            seen.add(c["id"])
+            f = c["frame"]
+            text = texts[c["doc"]]
+            for sp in [(f.get("event") or {}).get("trigger"), f.get("agent"), f.get("target"), f.get("time"),
+                       *(f.get("numbers") or [])]:
+                if sp and sp.get("start") is not None:
+                    assert text[sp["start"]:sp["end"]] == sp["text"], sp
+    assert seen <= {r["id"] for r in records}
