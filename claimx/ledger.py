@@ -692,11 +692,12 @@ def build_ledger(records: Iterable[dict], *, window_days: int = 7, lookback_days
         targets = sorted({t for c in cl for t in c.targets_ids} - set(agents))
         # denials target the asserting claims they answer: the one they point back to,
         # else every asserting claim of the proposition
-        assert_ids = [c.rec.get("id") for c in asserting]
         denial_views = []
         for k, c in enumerate(denying):
             v = _claim_view(c)
-            v["targets"] = c.answers if (c.answers and k < own) else assert_ids
+            # a denial answers what was said before it (when both articles are dated)
+            earlier = [a.rec.get("id") for a in asserting if not (a.date and c.date and a.date > c.date)]
+            v["targets"] = c.answers if (c.answers and k < own) else earlier
             if k >= own:
                 v["broader"] = True  # a denial about the whole country or province
             denial_views.append(v)

@@ -76,12 +76,13 @@ def test_ledger_golden(name, exp):
         assert regime["id"] in p.get("conflicts_with", [])
 
 
-def test_ledger_every_denial_targets_asserting_claims():
+def test_ledger_every_denial_targets_earlier_asserting_claims():
     _, _, _, props = _ledger("seeds-bukamal.yaml")
     for p in props:
-        asserting = {c["id"] for c in p["asserting"]}
+        asserting = {c["id"]: c for c in p["asserting"]}
         for d in p["denying"]:
-            assert set(d["targets"]) <= asserting
+            assert set(d["targets"]) <= set(asserting)
+            assert all(asserting[t]["date"] <= d["date"] for t in d["targets"]), d["id"]
 
 
 def test_ledger_is_deterministic_whatever_the_input_order():
