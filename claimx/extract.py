@@ -66,7 +66,7 @@ MASDARS = frozenset(fold(w) for w in (
     "استيلاء تقدم اعتقال إرسال مشاركة تورط مسؤولية شن تنفيذ أسر قتل إصابة تدمير فرض رفض قبول موافقة توقيع "
     "التوصل عقد إجراء الاتهامات اتهامات الأنباء الأخبار التقارير المعلومات الادعاءات المزاعم الشائعات "
     "أي أية كل ما هذه هذا تلك ذلك حصول نقل سقوط تعرض إحراز تمكن عودة خروج فتح إغلاق نية قيام استخدام وصول "
-    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم"
+    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم أنباء أخبار"
 ).split())
 PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
@@ -75,11 +75,12 @@ PARTICLES = frozenset(fold(w) for w in (
 STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما حيث".split())
 BOUNDARY_WORDS = frozenset(fold(w) for w in (
     "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث "
-    "وحذر وحذرت ودعا ودعت وطالب وطالبت وأشاد وأشادت وتعهد وتعهدت"  # a new act after a comma
+    "وحذر وحذرت ودعا ودعت وطالب وطالبت وأشاد وأشادت وتعهد وتعهدت "  # a new act after a comma
+    "الأمر وهو وهذا"  # "…، الأمر الذي نفاه …": a comment on what came before
 ).split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
-RUMOR_FRAMES = frozenset(fold(w) for w in "وسط مع ظل بعد عقب إثر اثر رغم وسط ووسط".split())
+RUMOR_FRAMES = frozenset(fold(w) for w in "وسط ووسط مع ظل ضوء وقع بعد عقب إثر اثر رغم".split())
 RUMOR_FOLLOWERS = frozenset(fold(w) for w in "عن حول تفيد تشير بان ان بأن أن مفادها".split())
 HEDGE_NOUNS = frozenset(fold(w) for w in "تقديرات إحصائيات إحصاءات أرقام بيانات معلومات تقرير رواية وجهة تعبير".split())
 DISTANCING_LEAD = (("ما", "تعرف"), ("ما", "يعرف"), ("ما", "يسمي"), ("ما", "تسمي"), ("ما", "يطلق", "عليه"))
@@ -103,6 +104,11 @@ ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خ�
 STATEMENT_NOUNS = frozenset(fold(w) for w in "بيانا بيان تصريحا تسجيلا رسالة تقريرا شريطا".split())
 ISSUE_VERBS = frozenset(fold(w) for w in "أصدر أصدرت وأصدر وأصدرت نشر نشرت ونشر ونشرت بث بثت وبث وبثت وزع وزعت".split())
 APPOSITION_STOPS = frozenset(fold(w) for w in "على من إلى الى مع عن لدى أمام يوم مساء صباح خلال عبر بعد قبل حسب بحسب وفق وفقا نقلا".split())
+AN_LEMMAS = frozenset({"كشف", "أعلن", "تحدث", "أفاد", "أعرب"})
+RECIPIENT_NAMES = frozenset(fold(w) for w in (
+    "نيوز برس بوست بلدي 24 عربية ستيب سبوتنيك رويترز الأناضول سانا أسوشيتد فرانس بي سي إن ديارنا روداو "
+    "هاوار سمارت أورينت تاس إنترفاكس نوفوستي"
+).split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -347,6 +353,8 @@ class _SentenceReader:
             else:
                 return None
         d.feminine = _feminine_form(m.phrase, entry)
+        if (m.suffix in ("ه", "ها") or m.phrase.endswith(("ه", "ها"))) and i > 0 and toks[i - 1].text in RELATIVES | {"ما"}:
+            return self._back_reference(d, i, j)
         if i > 0 and self._preceded_by_according(i):
             q = i - 1 if self.toks[i - 1].text not in ("ما", "لما") else i - 2
             d.cue = (self.toks[q].start, m.end)
@@ -397,7 +405,7 @@ class _SentenceReader:
                     continue
             if t in (",", ";", "(", ")", "-"):
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
-                nxt = self._find_comp(k + 1, 22)
+                nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS)
                 if nxt is not None:
                     if src_j is None:
                         src_j = self._appositions_end(k, nxt)
@@ -449,7 +457,7 @@ class _SentenceReader:
             if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
-            if (src_j is None or after_time) and _is_masdar(t) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
+            if (src_j is None or after_time) and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
                                                                   or toks[k - 1].text in ("باسم", "بإسم", "لـ"))):
@@ -475,7 +483,7 @@ class _SentenceReader:
             return None
         if src_j is None:
             src_j = min(k, content_k)  # the loop stopped at the complementiser, quote or object
-        if src_j == src_i + 1 and (src_i in self._cue_at_token and self._cue_at_token[src_i].payload.type == "rumor"):
+        if src_i < src_j <= src_i + 2 and _bare(toks[src_i].text) in RUMOR_HEADS:
             d.cue, d.type, d.rule = (m.start, toks[src_i].end), "rumor", "verb-rumor"
             d.source_kind = "none"
             src_j = src_i  # no source: the reports are anonymous hearsay
@@ -495,7 +503,10 @@ class _SentenceReader:
             d.source, d.rule = self._statement_issuer(i), "verb-statement"
         else:
             back = self._subject_before(i, m)
-            if back is not None:
+            words = self.view[back[0]:back[1]].split() if back else []
+            if back is not None and 0 < len(words) <= 2 and _bare(words[0]) in RUMOR_HEADS:
+                d.cue, d.type, d.rule = (back[0], m.end), "rumor", "svo-rumor"  # "كانت معلومات قد أفادت"
+            elif back is not None:
                 d.source, d.rule = back, "verb-svo"
             else:
                 d.rule = "verb-prodrop"
@@ -543,14 +554,36 @@ class _SentenceReader:
             return False
         return True
 
-    def _find_comp(self, k: int, limit: int) -> int | None:
+    def _back_reference(self, d: Draft, i: int, j: int) -> Draft | None:
+        """"…، الأمر الذي نفاه مسؤولون" / "وهو ما أكدته الوزارة": the pronoun on the cue
+        points back to the proposition before it, and the source follows the cue."""
+        toks = self.toks
+        q = i - 1
+        if q > 0 and toks[q - 1].text in ("الامر", "وهو", "وهذا", "هو", "وهي", "هي", "امر"):
+            q -= 1
+        s = q
+        while s > 0 and toks[s - 1].text not in (".", "!", "?", ":") and (s - 1) not in self._cue_at_token \
+                and not _is_comp(toks[s - 1]):
+            s -= 1
+        d.content = self._strip_opener(self._span(s, q))
+        e = j
+        while e < len(toks) and e - j <= MAX_SOURCE and toks[e].text not in CLAUSE_PUNCT and not _is_comp(toks[e]) \
+                and not (toks[e].text in ADVERBIAL_STARTS and not _head_in(toks[e - 1].text, PERSON_HEADS)):
+            e += 1
+        d.source = self._span(j, e) if e > j else None
+        if d.source is None:
+            d.resolved = True
+        d.rule = "verb-back-reference"
+        return d if d.content else None
+
+    def _find_comp(self, k: int, limit: int, an_ok: bool = False) -> int | None:
         """The complementiser that follows an aside, if one comes before the clause ends."""
         skip_to = -1
         for q in range(k, min(len(self.toks), k + limit)):
             if q <= skip_to:
                 continue
             t = self.toks[q].text
-            if _is_comp(self.toks[q]) or t == ":" or _is_bi_masdar(t):
+            if _is_comp(self.toks[q]) or t == ":" or _is_bi_masdar(t) or (an_ok and t == "عن"):
                 return q
             if t == '"':
                 close = self._closing_quote(q)
@@ -558,7 +591,7 @@ class _SentenceReader:
                     skip_to = close  # a quoted name inside the aside
                     continue
                 return None
-            if t in (".", "!", "?") or t in RELATIVES:
+            if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token):
                 return None
             m = self._cue_at_token.get(q)
             if m is not None and (m.prefix[:1] in ("و", "ف") or m.payload.pos == "participle"):
@@ -575,7 +608,7 @@ class _SentenceReader:
             t = toks[q].text
             if _is_comp(toks[q]) or t in CLAUSE_PUNCT or t == '"' or t in TIME_WORDS or t == "في" or _is_masdar(t):
                 break
-            if not (t.startswith("ال") or t in ("نيوز", "برس", "بوست", "بلدي", "24", "عربيه", "ستيب", "سبوتنيك")):
+            if not (t.startswith("ال") or t in RECIPIENT_NAMES):
                 break
             q += 1
         return q
@@ -693,7 +726,7 @@ class _SentenceReader:
                     e -= 1
                 first_comma = next((c for c in range(b + 1, e) if toks[c].text == ","), e)
                 return self._unquote(self._span(b + 1, first_comma)) if first_comma > b + 1 else None
-            if t in (".", ":", "?", "!") or _is_comp(toks[b]) or b in self._cue_at_token:
+            if t in (".", ":", "?", "!") or _is_comp(toks[b]) or (b in self._cue_at_token and self._cue_at_token[b].payload.pos != "noun"):
                 return None
         return None
 
@@ -742,6 +775,8 @@ class _SentenceReader:
             k += 1
         elif k < len(toks) and toks[k].text == "عن" and entry.lemma in ("كشف", "نقل"):
             k += 1
+        elif k < len(toks) and not (entry.type in ("estimate", "deny", "confirm", "announce") and _is_verbal_noun(toks[k].text)):
+            return None  # "لافتة تحمل اسم …" is a banner, not "لافتة إلى أن"
         if k >= len(toks):
             return None
         end = self.content_end(k, cue_starts)
@@ -954,7 +989,8 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     view = doc.normalized.text
     sentences = sentences if sentences is not None else split_sentences(doc)
     cue_matches = [m for m in resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
-                   if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)]
+                   if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
+                   and not _bad_verb_prefix(m)]
     drafts: list[Draft] = []
     mi = 0
     for sent in sentences:
@@ -971,6 +1007,13 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     drafts = _drop_nested(drafts)
     _resolve_prodrop(doc, drafts)
     return drafts
+
+
+def _bad_verb_prefix(m: Match) -> bool:
+    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا."""
+    if not ("ل" in m.prefix or "س" in m.prefix) or m.payload.pos not in ("verb", "passive"):
+        return False
+    return m.phrase[:1] not in ("ي", "ت", "ن", "ا")
 
 
 def _teh_marbuta_suffix(doc: Document, m: Match) -> bool:
