@@ -83,11 +83,12 @@ class Trainer:
     """One temporary UD layout, one stanza run per processor, models copied to `out`."""
 
     def __init__(self, train: Path, dev: Path, out: Path, short: str = "ar_tiny", python: str = sys.executable,
-                 log=print):
+                 log=print, treebank: str | None = None):
         self.train, self.dev, self.out = Path(train), Path(dev), Path(out)
         self.short = short
         lang, name = short.split("_", 1)
-        self.treebank = f"UD_Arabic-{name.capitalize()}"
+        # stanza maps the folder name to the short name; known treebanks keep UD's spelling (UD_Arabic-PUD)
+        self.treebank = treebank or f"UD_Arabic-{name.capitalize()}"
         self.python = python
         self.log = log
         self.work = Path(tempfile.mkdtemp(prefix="claimx-stanza-train-"))
@@ -98,6 +99,9 @@ class Trainer:
             shutil.copy(src, tb / f"{short}-ud-{split}.conllu")
         self.env = dict(os.environ, UDBASE=str(self.work / "ud"), DATA_ROOT=str(self.work / "data"),
                         STANZA_RESOURCES_DIR=str(self.work / "stanza_resources"))
+        # one BLAS/OpenMP thread per process: on a shared 2-core machine, more threads only thrash
+        self.env.setdefault("OMP_NUM_THREADS", "1")
+        self.env.setdefault("MKL_NUM_THREADS", "1")
         self.out.mkdir(parents=True, exist_ok=True)
         self.timings: dict[str, float] = {}
 
@@ -172,7 +176,7 @@ class Trainer:
     def ner(self, train_json: Path, dev_json: Path, steps: int, extra=()):
         def fn():
             self._run("stanza.models.ner_tagger", "--mode", "train", "--shorthand", self.short,
-                      "--train_file", str(train_json), "--eval_file", str(dev_json), "--lang", "ar",
+                      "--train_file", str(train_json), "--eval_file", str(dev_json),
                       "--no_pretrain", "--max_steps", str(steps), "--eval_interval", str(max(50, steps // 4)),
                       "--save_dir", str(self.saved / "ner"), "--save_name", f"{self.short}_nertagger.pt", *extra)
             self._collect("ner", "*nertagger*.pt")

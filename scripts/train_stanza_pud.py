@@ -69,7 +69,7 @@ def main(argv=None) -> int:
     ntr, ndv = split_pud(PUD, work / "train.conllu", work / "dev.conllu")
     print(f"PUD split: {ntr} train, {ndv} dev sentences")
     t0 = time.perf_counter()
-    tr = Trainer(work / "train.conllu", work / "dev.conllu", args.out, short="ar_pud")
+    tr = Trainer(work / "train.conllu", work / "dev.conllu", args.out, short="ar_pud", treebank="UD_Arabic-PUD")
     try:
         if "tokenize" in only:
             tr.tokenize(n(1500))

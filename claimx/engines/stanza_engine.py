@@ -267,7 +267,7 @@ class ParseFinding:
     candidates: list = field(default_factory=list)  # PER/ORG entities: (start, end, type)
 
 
-_CONTENT_RELS = ("ccomp", "xcomp", "obj", "csubj")
+_CONTENT_RELS = ("ccomp", "xcomp", "obj", "csubj", "parataxis")
 
 
 def _has_child(wd, kids, rels, forms=None) -> bool:
@@ -293,8 +293,13 @@ def entities_of(sentence, base: int, raw: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def analyse_cue(sentence, base: int, raw: str, cue_start: int, cue_end: int) -> ParseFinding | None:
-    """Source, content and recipient of the cue at raw [cue_start, cue_end) in a parsed sentence."""
+def analyse_cue(sentence, base: int, raw: str, cue_start: int, cue_end: int,
+                cue_type: str | None = None) -> ParseFinding | None:
+    """Source, content and recipient of the cue at raw [cue_start, cue_end) in a parsed sentence.
+
+    `cue_type` is the rules' type; for ``according_to`` a noun cue's oblique (وفقا **لـ** X،
+    نقلا **عن** X) is the source, not a recipient.
+    """
     spans = word_spans(sentence, base, raw)
     cue = find_cue_word(sentence, spans, cue_start, cue_end)
     if cue is None:
@@ -321,9 +326,23 @@ def analyse_cue(sentence, base: int, raw: str, cue_start: int, cue_end: int) -> 
                 f.content = span_of(ids, words, spans, raw, drop_lead=("cc", "punct", "mark"), keep_quotes=True)
                 f.content_rule = "according-to-head"
         return _with_candidates(f, sentence, base, raw)
+    if cue_type == "according_to" and cue.upos != "VERB":
+        # وفقا لـ X، نقلا عن X، على لسان X: the oblique is the source; the clause the cue hangs on is the content
+        obl = [c for c in kids.get(cue.id, ()) if _rel(c) in ("obl", "nmod") and _case_forms(c, kids)]
+        if obl:
+            f.source = span_of(sub(obl[0].id), words, spans, raw, drop_lead=("cc", "punct", "case", "fixed"))
+            f.source_rule = "according-to"
+        clause = words.get(cue.head)
+        if clause is not None:
+            ids = _subtree(clause.id, kids, {cue.id})
+            f.content = span_of(ids, words, spans, raw, drop_lead=("cc", "punct", "mark"), keep_quotes=True)
+            f.content_rule = "according-to-head"
+        return _with_candidates(f, sentence, base, raw)
 
     # --- source
-    subj = [c for c in kids.get(cue.id, ()) if c.deprel in ("nsubj", "nsubj:outer")]
+    # a pronoun subject (هو، هي) names nobody: treat the cue as pro-drop
+    subj = [c for c in kids.get(cue.id, ()) if c.deprel in ("nsubj", "nsubj:outer")
+            and not (c.upos == "PRON" and _plain(c.text) not in _RELATIVE)]
     relay = [c for c in kids.get(cue.id, ()) if _rel(c) == "obl" and "عن" in _case_forms(c, kids)]
     if relay and _plain(cue.lemma or cue.text).startswith(("نقل", "نقلا")):
         src = relay[0]
@@ -369,9 +388,14 @@ def analyse_cue(sentence, base: int, raw: str, cue_start: int, cue_end: int) -> 
     return _with_candidates(f, sentence, base, raw)
 
 
+def _inside(s: int, e: int, span: tuple[int, int] | None) -> bool:
+    return span is not None and span[0] < e and s < span[1]
+
+
 def _with_candidates(f: ParseFinding, sentence, base: int, raw: str) -> ParseFinding:
+    """PER/ORG entities of the sentence that could be the source: not in the content or the recipient."""
     for s, e, typ in entities_of(sentence, base, raw):
-        if typ in ("PER", "ORG") and not (f.content and f.content[0] <= s and e <= f.content[1]):
+        if typ in ("PER", "ORG") and not _inside(s, e, f.content) and not _inside(s, e, f.recipient):
             f.candidates.append((s, e, typ))
     return f
 
@@ -383,12 +407,20 @@ _ANONYMOUS = ("مصدر", "مصادر", "ناشط", "ناشطون", "ناشطي�
               "شهود", "سكان", "مراسل", "جهات", "اوساط", "أوساط", "تقارير", "مصادرنا")
 
 
-def _kind(text: str, candidates) -> str:
-    first = _plain(text).split()[0] if text.split() else ""
-    first = first[2:] if first.startswith("ال") else first
-    if any(first == a or first == a[2:] for a in _ANONYMOUS) and not candidates:
-        return "anonymous"
-    return "named"
+def _kind(text: str, entities) -> str:
+    """source.kind of a parse-found source: the rules' own classifier when it is there, so that
+    both engines agree; a PER/ORG entity inside the span makes it named."""
+    try:
+        from ..extract import _source_kind
+    except ImportError:  # pragma: no cover - the light engine always ships it today
+        _source_kind = None
+    if _source_kind is not None:
+        kind = _source_kind(text)
+    else:
+        first = _plain(text).split()[0] if text.split() else ""
+        first = first[2:] if first.startswith("ال") else first
+        kind = "anonymous" if any(first == a or first == a[2:] for a in _ANONYMOUS) else "named"
+    return "named" if entities else kind
 
 
 def _span_dict(raw: str, sp: tuple[int, int] | None) -> dict | None:
@@ -443,7 +475,8 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
         if _same(old, src):
             src = dict(old)
         else:
-            src["kind"] = src.get("kind") or _kind(src["text"], f.candidates)
+            src["kind"] = src.get("kind") or _kind(
+                src["text"], [c for c in f.candidates if _inside(c[0], c[1], (src["start"], src["end"]))])
             src["entity"] = src.get("entity") if src.get("entity") else None
         rec["source"] = src
 
@@ -479,7 +512,7 @@ def refine_records(raw: str, records: list[dict], parsed: dict[tuple[int, int], 
         sdoc = parsed.get(key)
         if sdoc is not None and cue.get("start") is not None:
             for s in sdoc.sentences:
-                finding = analyse_cue(s, key[0], raw, cue["start"], cue["end"])
+                finding = analyse_cue(s, key[0], raw, cue["start"], cue["end"], cue.get("type"))
                 if finding is not None:
                     break
         new = merge_finding(raw, rec, finding, previous)
