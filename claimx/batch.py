@@ -99,7 +99,7 @@ def run_batch(config: BatchConfig, process: Callable[[Document], Iterable[dict]]
                         report.documents += 1
                         with guard.critical():
                             out.write_lines(lines)
-                        report.records += lines.count("\n")
+                        report.records += lines.count(b"\n" if isinstance(lines, bytes) else "\n")
                 else:
                     for doc in docs:
                         report.documents += 1

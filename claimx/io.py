@@ -533,6 +533,7 @@ class JsonlWriter:
         self.path = path
         self._tmp: str | None = None
         self._own = False
+        self._binary = False  # the last write_lines went to the binary layer
         if path and path != "-":
             try:
                 if os.path.exists(path) and not os.path.isfile(path):
@@ -553,15 +554,31 @@ class JsonlWriter:
     def write(self, record: dict) -> None:
         self.write_lines(json.dumps(record, ensure_ascii=False) + "\n")
 
-    def write_lines(self, lines: str) -> None:
-        """Write JSON lines already serialised (each ending in a newline) in one call."""
+    def write_lines(self, lines: str | bytes) -> None:
+        """Write JSON lines already serialised (each ending in a newline) in one call.
+
+        UTF-8 bytes (a cache hit) go straight to the binary layer, without a
+        decode/encode round trip; pending text is flushed first to keep the order.
+        """
         if not lines:
             return
+        fh = self._fh
+        if isinstance(lines, (bytes, bytearray)):
+            buf = getattr(fh, "buffer", None)
+            if buf is None:  # a text-only stream (io.StringIO)
+                lines = lines.decode("utf-8")
+            else:
+                if not self._binary:
+                    fh.flush()
+                    self._binary = True
+                fh = buf
+        else:
+            self._binary = False
         if self._tmp is None:
-            self._fh.write(lines)  # standard output: a closed pipe is the caller's to handle
+            fh.write(lines)  # standard output: a closed pipe is the caller's to handle
             return
         try:
-            self._fh.write(lines)
+            fh.write(lines)
         except OSError as e:  # disk full, quota
             raise OutputError(f"{self.path}: cannot write: {e.strerror or e}") from None
 

@@ -75,9 +75,20 @@ class Stage:
         return "".join([json.dumps(rec, ensure_ascii=False) + "\n" for rec in out])
 
     def safe_lines(self, doc) -> "str | Crash":
-        """`lines`, or a Crash when the stage fails on this document (the batch goes on)."""
+        """`lines`, or a Crash when the stage fails on this document (the batch goes on).
+
+        A ClaimxError other than an InputError (a broken lexicon or gazetteer, a
+        missing engine) is about the configuration, not the document: it comes back
+        as a fatal Crash and ends the run with one message instead of one per document.
+        """
+        from .errors import ClaimxError, InputError
+
         try:
             return self.lines(doc)
+        except InputError as e:  # the stage found the document itself unusable
+            return Crash("", e.reason, hint=e.hint)
+        except ClaimxError as e:
+            return Crash(type(e).__name__, str(e), fatal=True)
         except Exception as e:  # noqa: BLE001 - one bad document must not end a nightly batch
             if os.environ.get("CLAIMX_DEBUG"):
                 raise
@@ -94,9 +105,14 @@ class Crash:
 
     error: str
     message: str
+    fatal: bool = False
+    hint: str | None = None
 
     def to_input_error(self, doc):
         from .errors import InputError
+
+        if not self.error:
+            return InputError(doc.id, self.message, self.hint or "")
 
         # the same words as batch._process_one, which handles non-Stage callables
         return InputError(doc.id, f"internal error while processing it ({self.error}: {self.message})",
@@ -216,6 +232,7 @@ class Engine:
     dask: str | None = None
     progress: "Progress | None" = None
     on_error: Any = None  # called with an InputError for a document the stage crashed on
+    raw: bool = False  # cache hits as the stored UTF-8 bytes (for JsonlWriter.write_lines)
     chunk_docs: int = CHUNK_DOCS
     chunk_chars: int = CHUNK_CHARS
     pool_description: str = field(default="in-process", init=False)
@@ -251,6 +268,10 @@ class Engine:
         if self.progress is not None:
             self.progress.update(doc)
         if isinstance(result, Crash):
+            if result.fatal:
+                from .errors import ClaimxError
+
+                raise ClaimxError(result.message)
             if self.on_error is None:
                 raise RuntimeError(f"{doc.id}: {result.error}: {result.message}")
             self.on_error(result.to_input_error(doc))
@@ -260,7 +281,7 @@ class Engine:
     def _run_serial(self, docs, config):
         cache, stage = self.cache, self.stage
         for doc in docs:
-            lines = cache.get(config, doc) if cache is not None else None
+            lines = cache.get(config, doc, self.raw) if cache is not None else None
             if lines is None:
                 lines = stage.safe_lines(doc)
                 if cache is not None and not isinstance(lines, Crash):
@@ -320,7 +341,7 @@ class Engine:
             except Exception as e:  # e.g. --fail-fast: write what was read before, then stop
                 stop = e
                 break
-            lines = cache.get(config, doc) if cache is not None else None
+            lines = cache.get(config, doc, self.raw) if cache is not None else None
             slot = _Slot(doc, lines)
             pending.append(slot)
             if lines is None:
@@ -458,7 +479,7 @@ class StageRun:
             show = Progress.wanted(err, config.quiet)
         progress = Progress(err, input_size(config.inputs, config.glob), f"{stage.name}: ") if show else None
         self.engine = Engine(stage, jobs=jobs, cache=cache, dask=getattr(config, "dask", None), progress=progress,
-                             on_error=on_error)
+                             on_error=on_error, raw=True)
 
     def finish(self, report) -> None:
         """After the output is committed: record the run in the cache, report on stderr."""

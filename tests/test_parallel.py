@@ -174,3 +174,21 @@ def test_parallel_options_in_help(command):
     out = run(command, "--help").output
     for flag in ("--jobs", "--cache", "--dask", "--verbose", "--quiet"):
         assert flag in out
+
+
+def test_parallel_configuration_error_is_one_message(monkeypatch, tmp_path):
+    """A broken lexicon or gazetteer met while processing is one error, not one per document."""
+    import claimx.pipeline
+    from claimx.errors import GazetteerError
+
+    def broken(self, doc):
+        raise GazetteerError("extra.yaml", "not valid YAML", 3)
+
+    monkeypatch.setattr(claimx.pipeline.Pipeline, "extract", broken)
+    monkeypatch.setattr("claimx.parallel._PIPELINES", {})
+    corpus = write_corpus(tmp_path / "c.jsonl", corpus_records()[:20])
+    for jobs in ("1", "2"):
+        r = run("extract", str(corpus), "-j", jobs, "-o", str(tmp_path / "out.jsonl"))
+        assert r.exit_code == 1
+        assert r.output.count("extra.yaml:3: not valid YAML") == 1
+        assert not (tmp_path / "out.jsonl").exists()
