@@ -55,6 +55,8 @@ class Trigger:
     weight: int
     pos: str  # verb | noun | phrase
     subject: str = "agent"  # "target": the subject undergoes the event (صدّ)
+    needs_actor: bool = False  # only an event when an armed actor is named in the content
+    unless_next: frozenset = frozenset()  # not an event when the next word is one of these
 
 
 @dataclass
@@ -68,6 +70,7 @@ class EventLexicon:
     with_markers: frozenset[str]
     place_anaphora: PhraseMatcher
     actor_anaphora: dict[str, str]  # folded word -> gazetteer subtype
+    armed_nouns: frozenset = frozenset()
     version: int = 1
     path: str = ""
     triggers: list[Trigger] = field(default_factory=list)
@@ -110,9 +113,11 @@ def parse_event_lexicon(path: str, text: str) -> EventLexicon:
             line = item.get("__line__") if isinstance(item, dict) else None
             if not isinstance(item, dict):
                 _fail(path, "a trigger entry must be a mapping", line, etype)
-            unknown = set(item) - {"lemma", "verbs", "nouns", "phrases", "weight", "subject", "__line__"}
+            unknown = set(item) - {"lemma", "verbs", "nouns", "phrases", "weight", "subject", "needs_actor",
+                                   "unless_next", "__line__"}
             if unknown:
-                _fail(path, f"unknown key(s) {sorted(unknown)} (allowed: lemma, verbs, nouns, phrases, weight, subject)", line, etype)
+                _fail(path, f"unknown key(s) {sorted(unknown)} (allowed: lemma, verbs, nouns, phrases, weight, "
+                            "subject, needs_actor, unless_next)", line, etype)
             weight = item.get("weight", 2)
             if weight not in (1, 2, 3):
                 _fail(path, "weight must be 1, 2 or 3", line, "weight")
@@ -127,7 +132,8 @@ def parse_event_lexicon(path: str, text: str) -> EventLexicon:
                 forms = item.get(key) or []
                 if not isinstance(forms, list) or not all(isinstance(x, str) and x.strip() for x in forms):
                     _fail(path, f"'{key}' must be a list of non-empty strings", line, key)
-                trig = Trigger(etype, lemma, weight, pos, subject)
+                trig = Trigger(etype, lemma, weight, pos, subject, bool(item.get("needs_actor")),
+                               frozenset(fold(str(w)) for w in item.get("unless_next") or ()))
                 triggers.append(trig)
                 for form in forms:
                     f = fold(form)
@@ -170,6 +176,7 @@ def parse_event_lexicon(path: str, text: str) -> EventLexicon:
         with_markers=frozenset(words("with_markers")),
         place_anaphora=anaphora,
         actor_anaphora=actor_anaphora,
+        armed_nouns=frozenset(words("armed_nouns")),
         version=int(data.get("version", 1)),
         path=path,
         triggers=triggers,
@@ -247,7 +254,7 @@ def _bare(w: str) -> str:
 
 # --------------------------------------------------------------------------- numbers
 
-_UNITS = {1: ["واحد", "واحده", "احد", "احدي"], 2: ["اثنان", "اثنين", "اثنتان", "اثنتين", "اثنا", "اثني"],
+_UNITS = {1: ["واحد", "واحده"], 2: ["اثنان", "اثنين", "اثنتان", "اثنتين", "اثنا", "اثني"],
           3: ["ثلاث", "ثلاثه"], 4: ["اربع", "اربعه"], 5: ["خمس", "خمسه"], 6: ["ست", "سته"],
           7: ["سبع", "سبعه"], 8: ["ثمان", "ثماني", "ثمانيه"], 9: ["تسع", "تسعه"], 10: ["عشر", "عشره"]}
 _TENS = {20: "عشر", 30: "ثلاث", 40: "اربع", 50: "خمس", 60: "ست", 70: "سبع", 80: "ثمان", 90: "تسع"}
@@ -696,6 +703,11 @@ def _events(v: _View, lex: EventLexicon) -> list[dict]:
     for m in matches:
         if (m.start, m.end) in seen:
             continue  # "سيطرتها": the noun and the verb reading of one word
+        trig0: Trigger = m.payload
+        if trig0.unless_next:
+            nxt = v.words_after(m.end, 1)
+            if nxt and _bare(nxt[0][2]) in trig0.unless_next:
+                continue  # "وصل عدد اللاجئين إلى": a number reached, nobody arrived
         seen.add((m.start, m.end))
         trig: Trigger = m.payload
         before = [_bare(w) for w in v.words_before(m.start, 4)]
@@ -733,6 +745,7 @@ def _events(v: _View, lex: EventLexicon) -> list[dict]:
         out.append({"type": trig.type, "trigger": {**v.span(m.start, m.end), "lemma": trig.lemma},
                     "negated": negated, "modality": modality, "weight": trig.weight,
                     "_view": (m.start, m.end), "_pos": trig.pos, "_subject": trig.subject,
+                    "_needs_actor": trig.needs_actor,
                     "_suffix": m.suffix})
     return out
 
@@ -1001,6 +1014,10 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
     # a trigger inside a name is not an event ("هيئة تحرير الشام", "جيش الفتح")
     named = [m["_v"] for m in mentions if m.get("id") or m.get("side")] + [p["_v"] for p in places]
     events = [e for e in events if not any(a <= e["_view"][0] and e["_view"][1] <= b for a, b in named)]
+    # "خرجت تظاهرة", "دخول اللاجئين": these verbs are events only when an armed actor is named
+    armed = any((m.get("id") or "").startswith("actor/") or m.get("side") or m.get("anaphor") for m in mentions) \
+        or any(w in lex.armed_nouns or _bare(w) in lex.armed_nouns for _, _, w in v.words)
+    events = [e for e in events if not e["_needs_actor"] or armed]
     ev = _primary(events)
     if ev is not None and not ev["negated"]:
         # "جميع الأنباء التي تفيد بدخول قوات النظام ... عارية عن الصحة": the content itself
