@@ -11,7 +11,15 @@
      "place": {span, "id", "anaphor"?} | null,
      "time": {span, "expr", "resolved", "date", "from", "to", "scope"} | null,
      "numbers": [{span, "value", "min", "max", "approx", "vague", "qualifier",
-                  "unit", "kind", "actor"?}]}
+                  "unit", "kind", "actor"?}],
+     "ref_date": {"date", "source": meta|dateline}?}
+
+Numbers are ranges: `value` is the point figure ACLED would code (vague counts: tens/عشرات
+10, dozens 12, hundreds/مئات 100, thousands 1000, several/عدة 10, a few/بضعة 3), `min`/`max`
+the range (`max: null` is open, as in "أكثر من 50" → 51..). Times are resolved against the
+article date (`doc.meta.date`, else a full date in the article's first lines) when known
+and kept with `resolved: false` otherwise; `scope` says whether the time is the event's
+(in the content) or the statement's (elsewhere in the sentence).
 
 Every span is `{"text", "start", "end"}` in raw offsets of the article, so
 `doc_text[start:end] == text`. Matching runs on the normalised view of the
