@@ -49,6 +49,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="light", choices=["light", "stanza"])
     ap.add_argument("--models", default=None)
+    ap.add_argument("--policy", default="parse", choices=["parse", "fill"],
+                    help="stanza: parse spans win (parse) or only fill what the rules left empty (fill)")
     ap.add_argument("--gold", action="append", type=Path, help="gold files (default: the dev set)")
     ap.add_argument("--speed-docs", type=int, default=0, help="also time the first N Baly articles")
     ap.add_argument("--json", action="store_true")
@@ -56,7 +58,7 @@ def main(argv=None) -> int:
 
     pipe = Pipeline(Options())
     t0 = time.perf_counter()
-    engine = load_engine(args.engine, models=args.models)
+    engine = load_engine(args.engine, models=args.models, **({"policy": args.policy} if args.engine == "stanza" else {}))
     load_s = time.perf_counter() - t0
 
     def run(doc):
@@ -77,7 +79,7 @@ def main(argv=None) -> int:
                     changed[k] += 1
         score_document(doc.text, key, gold_doc, recs, str(path), scores)
     dev_s = time.perf_counter() - t0
-    result = {"engine": args.engine, "models": args.models, "load_seconds": round(load_s, 2),
+    result = {"engine": args.engine, "models": args.models, "policy": args.policy if args.engine == "stanza" else None, "load_seconds": round(load_s, 2),
               "dev": {**scores.as_dict(), "seconds": round(dev_s, 2),
                       "articles_per_s": round(len(docs) / dev_s, 2) if dev_s else None,
                       "records": n_claims, "changed_vs_rules": changed}}

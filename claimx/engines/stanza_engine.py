@@ -433,11 +433,17 @@ def _same(a: dict | None, b: dict | None) -> bool:
     return (a.get("start"), a.get("end")) == (b.get("start"), b.get("end"))
 
 
-def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_source: dict | None) -> dict:
+POLICIES = ("parse", "fill")
+
+
+def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_source: dict | None,
+                  policy: str = "parse") -> dict:
     """A record refined by one parse finding; `evidence` keeps what rules and parse said.
 
-    The parse wins where it saw structure (a subject, a complement, a لـ oblique); where it
-    saw none, the rules' span stays; a cue with neither borrows the previous claim's source.
+    policy "parse": the parse wins where it saw structure (a subject, a complement, a لـ
+    oblique); where it saw none, the rules' span stays; a cue with neither borrows the
+    previous claim's source. policy "fill": the rules' spans stay and the parse only fills
+    the ones the rules left empty. Either way `evidence.parse` has what the parse found.
     """
     rec = json.loads(json.dumps(record, ensure_ascii=False))  # a deep copy of plain JSON
     ev = dict(rec.get("evidence") or {})
@@ -470,7 +476,10 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
     if f.via is not None:
         parse["via"] = _span_dict(raw, f.via)
         rec.setdefault("via", _span_dict(raw, f.via))
-    if src is not None:
+    def keep_rules(key: str) -> bool:
+        return policy == "fill" and bool(rules[key] and rules[key].get("text"))
+
+    if src is not None and not keep_rules("source"):
         old = rules["source"] or {}
         if _same(old, src):
             src = dict(old)
@@ -483,10 +492,13 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
     if f.content is not None:
         parse["content"] = _span_dict(raw, f.content)
         parse["content_rule"] = f.content_rule
-        rec["content"] = parse["content"]
+        if not keep_rules("content"):
+            rec["content"] = parse["content"]
     if f.recipient is not None:
         parse["recipient"] = _span_dict(raw, f.recipient)
-        rec["recipient"] = parse["recipient"]
+        if not keep_rules("recipient"):
+            rec["recipient"] = parse["recipient"]
+    ev["policy"] = policy
 
     differ = {k: v for k, v in rules.items() if not _same(v, rec.get(k))}
     if differ:
@@ -496,7 +508,8 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
     return rec
 
 
-def refine_records(raw: str, records: list[dict], parsed: dict[tuple[int, int], Any]) -> list[dict]:
+def refine_records(raw: str, records: list[dict], parsed: dict[tuple[int, int], Any],
+                   policy: str = "parse") -> list[dict]:
     """Refine a document's records with parses of their sentences.
 
     `parsed` maps a record's raw sentence span (start, end) to the stanza Document of that
@@ -515,7 +528,7 @@ def refine_records(raw: str, records: list[dict], parsed: dict[tuple[int, int], 
                 finding = analyse_cue(s, key[0], raw, cue["start"], cue["end"], cue.get("type"))
                 if finding is not None:
                     break
-        new = merge_finding(raw, rec, finding, previous)
+        new = merge_finding(raw, rec, finding, previous, policy)
         if new.get("source") and new["source"].get("text"):
             previous = new["source"]
         out.append(new)
@@ -534,7 +547,11 @@ class StanzaEngine:
 
     name = "stanza"
 
-    def __init__(self, models_dir: str | os.PathLike | None = None, pipeline=None, batch_size: int = 32):
+    def __init__(self, models_dir: str | os.PathLike | None = None, pipeline=None, batch_size: int = 32,
+                 policy: str = "parse"):
+        if policy not in POLICIES:
+            raise ValueError(f"policy must be one of {POLICIES}, not {policy!r}")
+        self.policy = policy
         if pipeline is None:
             import_stanza()
             self.models = find_models(models_dir)
@@ -571,7 +588,7 @@ class StanzaEngine:
             if None not in key and key not in keys and key[0] < key[1]:
                 keys.append(key)
         parsed = dict(zip(keys, self.parse_many([raw[s:e] for s, e in keys])))
-        return refine_records(raw, records, parsed)
+        return refine_records(raw, records, parsed, self.policy)
 
     def entities(self, raw: str) -> list[dict]:
         """Named entities of a whole text (needs an NER model), as raw spans."""
