@@ -374,8 +374,8 @@ def _numbers(v: _View) -> list[dict]:
                     i = j + 1  # a year: times handle it
                     continue
             # a digit glued to a date ("11 . 10 . 2017") or a time ("12 : 54") is not a quantity
-            around = text[max(0, s - 3):min(len(text), e + 3)]
-            if re.search(r"\d\s*[.:/]\s*\d", around):
+            around = text[max(0, s - 4):min(len(text), e + 4)]
+            if re.search(r"\d\s+[.:/]\s*\d|\d\s*[.:/]\s+\d|\d[:/]\d|\d\.\d+\.\d", around):
                 i = j + 1
                 continue
             lo = hi = value
@@ -391,6 +391,12 @@ def _numbers(v: _View) -> list[dict]:
                 value += 10
             e = words[j][1]
             lo = hi = value
+        elif bw in ("احد", "احدي") and i + 1 < n and words[i + 1][2] in ("عشر", "عشره"):
+            j = i + 1  # "أحد عشر" (11)
+            value = lo = hi = 11
+            e = words[j][1]
+        elif (bw in _MULT_WORDS or w in _MULT_WORDS) and bw not in ("الاف", "ملايين", "مليارات"):
+            value = lo = hi = _MULT_WORDS.get(w, _MULT_WORDS.get(bw))  # "مليون لاجئ", "ألف شخص"
         elif w in _VAGUE or bw in _VAGUE:
             value, lo, hi = _VAGUE.get(w, _VAGUE.get(bw))
             vague = True
