@@ -189,9 +189,10 @@ def download(engine, folder):
     env = dict(os.environ, CAMELTOOLS_DATA=str(target))
     cmd = [sys.executable, "-m", "camel_tools.cli.camel_data", "-i", CAMEL_PACKAGE]
     click.echo(f"$ CAMELTOOLS_DATA={target} camel_data -i {CAMEL_PACKAGE}", err=True)
-    proc = subprocess.run(cmd, env=env)
+    proc = subprocess.run(cmd, env=env, stderr=subprocess.PIPE, text=True)
     if proc.returncode:
+        last = (proc.stderr or "").strip().splitlines()[-1:] or [""]
         raise click.ClickException(
-            f"camel_data failed (exit {proc.returncode}); with no network, copy an installed camel data folder "
-            f"to {target} (it must hold data/morphology_db/calima-msa-r13/morphology.db)")
+            f"camel_data failed (exit {proc.returncode}: {last[0]}); with no network, copy an installed camel "
+            f"data folder to {target} (it must hold data/morphology_db/calima-msa-r13/morphology.db)")
     click.echo(str(target))
