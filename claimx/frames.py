@@ -678,6 +678,12 @@ def _times(v: _View, ref: _dt.date | None) -> list[dict]:
             if any(s < b and a < e for a, b in taken):
                 continue
             g = {k: val for k, val in m.groupdict().items() if val}
+            if kind == "month" and not g.get("y") and m.group() == g.get("m"):
+                # a bare month name is also a verb or a name ("مارس الضغط", "أيار"): only
+                # after a time preposition ("في نوفمبر", "منذ آذار", "شهر أيار")
+                prev = v.words_before(s, 1, clause=False)
+                if not prev or _bare(prev[0]) not in ("في", "خلال", "منذ", "شهر", "حتي", "مطلع", "اواخر", "اوائل"):
+                    continue
             res = _resolve_time(kind, g, ref, m.group())
             item = {**v.span(s, e), "expr": kind, **res}
             item["resolved"] = bool(res["date"] or res["from"])
