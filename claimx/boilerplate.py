@@ -246,9 +246,9 @@ def mark_boilerplate(doc: Document, sentences: list[Sentence], markers: Markers 
     """Sentences with page furniture flagged (and split out); indices renumbered.
 
     >>> from claimx.segment import split_sentences
-    >>> d = Document("x", "قال المرصد إن القصف مستمر. مواضيع ذات صلة قال مسؤول إن الوضع هادئ")
+    >>> d = Document("x", "قال المرصد إن القصف مستمر. كلمة السر : أكد كلمة السر")
     >>> [(d.text[s.start:s.end], s.boilerplate) for s in split_sentences(d)]
-    [('قال المرصد إن القصف مستمر.', False), ('مواضيع ذات صلة قال مسؤول إن الوضع هادئ', True)]
+    [('قال المرصد إن القصف مستمر.', False), ('كلمة السر : أكد كلمة السر', True)]
     """
     m = markers or _default_markers()
     view = doc.normalized.text
@@ -258,7 +258,9 @@ def mark_boilerplate(doc: Document, sentences: list[Sentence], markers: Markers 
         for s in pieces:
             hit = None if s.boilerplate else m.rest.search(view, s.nstart, s.nend)
             if hit:
-                rest.append((hit.start(), s.nend))
+                # a few words before the phrase ("البريد الإلكتروني : كلمة السر") are part of the form
+                short = len(_WORD.findall(view, s.nstart, hit.start())) <= 3
+                rest.append((s.nstart if short else hit.start(), s.nend))
         pieces = _split(doc, pieces, rest)
     flags = _sentence_flags(doc, pieces, m)
     return [

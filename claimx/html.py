@@ -12,6 +12,7 @@ runs and `claimx --help` do not pay for it.
 from __future__ import annotations
 
 import codecs
+import logging
 import re
 
 from .errors import InputError
@@ -47,7 +48,31 @@ def declared_charset(data: bytes) -> str | None:
         return None
 
 
+def _fragment_text(markup: str) -> str:
+    """The text of an HTML fragment, one line per block; '' when it has none."""
+    try:
+        import lxml.html
+
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except Exception:  # noqa: BLE001 - not parseable as a fragment either
+        return ""
+    for bad in root.xpath("//script|//style|//noscript|//template"):
+        bad.drop_tree()
+    lines = (" ".join(t.split()) for t in root.itertext())
+    return "\n".join(t for t in lines if t)
+
+
+def _quiet_loggers() -> None:
+    """trafilatura and friends log parse trouble as ERROR; claimx reports it itself."""
+    for name in ("trafilatura", "htmldate", "courlan", "justext", "charset_normalizer"):
+        logger = logging.getLogger(name)
+        if not logger.handlers:
+            logger.addHandler(logging.NullHandler())
+            logger.propagate = False
+
+
 def _extractor(path: str):
+    _quiet_loggers()
     try:
         import trafilatura
     except ImportError as e:  # lxml 6 without lxml_html_clean fails here too
@@ -72,6 +97,8 @@ def extract_html(markup: str, path: str, doc_id: str, encoding: str = "utf-8") -
         if result is not None and (result.text or "").strip():
             break
     text = (result.text or "") if result is not None else ""
+    if not text.strip():
+        text = _fragment_text(markup)  # a bare fragment ("<p>…</p>") trafilatura will not take
     if not text.strip():
         raise InputError(path, "no article text found in the HTML page",
                          "pass the article page itself, or its text as a .txt file")

@@ -490,7 +490,7 @@ def safe_output_path(folder: str | os.PathLike, doc_id: str, suffix: str = "") -
     is added so that two different ids never share a file.
 
     >>> safe_output_path("/out", "../../etc/passwd", ".json").as_posix()
-    '/out/etc/passwd-6ae0b2e6.json'
+    '/out/etc/passwd-3754d6cb.json'
     """
     root = Path(os.path.abspath(folder))
     ident = str(doc_id)
