@@ -109,6 +109,7 @@ RECIPIENT_NAMES = frozenset(fold(w) for w in (
     "نيوز برس بوست بلدي 24 عربية ستيب سبوتنيك رويترز الأناضول سانا أسوشيتد فرانس بي سي إن ديارنا روداو "
     "هاوار سمارت أورينت تاس إنترفاكس نوفوستي"
 ).split())
+MASDAR_OBJECT_TYPES = frozenset({"deny", "confirm", "announce", "doubt", "say"})
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -411,6 +412,13 @@ class _SentenceReader:
                         src_j = self._appositions_end(k, nxt)
                     content_k = nxt if _is_bi_masdar(toks[nxt].text) else nxt + 1
                     break
+                if t == "," and k + 1 < n and src_j is None and entry.type in MASDAR_OBJECT_TYPES \
+                        and _is_masdar(toks[k + 1].text):
+                    src_j, content_k = k, k + 1  # "أكدت شبكة "فرات بوست"، سيطرة النظام …"
+                    break
+                if t == "," and k + 1 < n and src_j is None and self._coordinated_source(k + 1):
+                    k += 2  # "وكالة سانا، وشبكة الإعلام الحربي …": one source of two bodies
+                    continue
                 break
             if t == "عن" and k > src_i:
                 if entry.lemma in ("نقل", "تناقل"):
@@ -541,6 +549,13 @@ class _SentenceReader:
             q = seg_end
         return end  # _span trims the punctuation at its ends
 
+    def _coordinated_source(self, q: int) -> bool:
+        """"وشبكة", "والمرصد": a second body joined to the source, not a new clause."""
+        t = self.toks[q].text
+        if not t.startswith("و") or q in self._cue_at_token or len(t) < 4:
+            return False
+        return _head_in(t[1:], CONSTRUCT_HEADS)
+
     def _plausible_source(self, i: int, j: int) -> bool:
         """A source starts with a noun: not a particle, a demonstrative alone, or ب + verbal noun."""
         first = self.toks[i].text
@@ -621,6 +636,11 @@ class _SentenceReader:
             t = toks[q].text
             if t in CLAUSE_PUNCT or _is_comp(toks[q]) or _is_masdar(t):
                 break
+            if t == '"':
+                close = self._closing_quote(q)
+                if close is not None and close < limit and close - q <= 6:
+                    q = close + 1  # a quoted name: شبكة "فرات بوست"
+                    continue
             if t.startswith("ال") or t.startswith("لل") or t == '"':
                 q += 1
                 continue
