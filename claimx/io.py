@@ -54,9 +54,9 @@ _MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image", "claimx reads text, HTML and JSONL files"),
     (b"GIF8", "a GIF image", "claimx reads text, HTML and JSONL files"),
     (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx/.epub)", "unpack it, or save the article as text"),
-    (b"\x1f\x8b", "gzip-compressed data", "decompress it first (gunzip)"),
-    (b"\xfd7zXZ\x00", "xz-compressed data", "decompress it first (unxz)"),
-    (b"BZh91AY&SY", "bzip2-compressed data", "decompress it first (bunzip2)"),
+    (b"\x1f\x8b", "gzip-compressed data", "decompress it first, with gunzip"),
+    (b"\xfd7zXZ\x00", "xz-compressed data", "decompress it first, with unxz"),
+    (b"BZh91AY&SY", "bzip2-compressed data", "decompress it first, with bunzip2"),
     (b"\x7fELF", "a program (ELF executable)", "claimx reads text, HTML and JSONL files"),
     (b"SQLite format 3\x00", "an SQLite database", "export the articles as JSONL first"),
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file", "save the article as text"),
@@ -183,7 +183,7 @@ def os_error(path: str | Path, e: OSError, doing: str = "cannot read") -> InputE
     if e.errno == errno.ENOENT:
         return InputError(path, "no such file or folder", "check the path")
     if e.errno in (errno.EACCES, errno.EPERM):
-        return InputError(path, f"{doing}: permission denied", "check its permissions (ls -l), or run as a user who can read it")
+        return InputError(path, f"{doing}: permission denied", "check its permissions with ls -l, or run as a user who can read it")
     if e.errno == errno.ELOOP:
         return InputError(path, "symbolic link loop", "fix or remove the link")
     if e.errno == errno.EISDIR:
