@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import unicodedata
 import re
 from dataclasses import dataclass, field
 
@@ -110,6 +111,7 @@ RECIPIENT_NAMES = frozenset(fold(w) for w in (
     "هاوار سمارت أورينت تاس إنترفاكس نوفوستي"
 ).split())
 MASDAR_OBJECT_TYPES = frozenset({"deny", "confirm", "announce", "doubt", "say"})
+MODAL_GOVERNORS = frozenset(fold(w) for w in "ينبغي يجب يتعين يمكن يفترض بد عليه عليها عليهم يريد تريد يريدون".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -345,6 +347,8 @@ class _SentenceReader:
         _, j = self._cue_token_range(m)
         if fold(m.phrase) in NARRATION_FORMS and j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي",)):
             return None  # "يذكر أن …": the journalist's narration
+        if i > 1 and toks[i - 1].text == "ان" and toks[i - 2].text in MODAL_GOVERNORS:
+            return None  # "ينبغي أن يؤكد المجتمع الدولي …": an exhortation, not a report
         d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
         if self._negated(i):
             if entry.type in ("confirm",):
@@ -1010,7 +1014,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     sentences = sentences if sentences is not None else split_sentences(doc)
     cue_matches = [m for m in resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
-                   and not _bad_verb_prefix(m)]
+                   and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
     drafts: list[Draft] = []
     mi = 0
     for sent in sentences:
@@ -1030,10 +1034,20 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
 
 
 def _bad_verb_prefix(m: Match) -> bool:
-    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا."""
+    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا, "لنقل" is not ل + نقل."""
     if not ("ل" in m.prefix or "س" in m.prefix) or m.payload.pos not in ("verb", "passive"):
         return False
-    return m.phrase[:1] not in ("ي", "ت", "ن", "ا")
+    lemma = fold(m.payload.lemma)
+    imperfect = m.phrase[:1] in ("ي", "ت", "ن", "ا") and m.phrase[:2] != lemma[:2]
+    return not imperfect
+
+
+def _raw_not_cue(doc: Document, m: Match, lex: Lexicons) -> bool:
+    if not lex.not_cues_raw:
+        return False
+    rs, re_ = doc.normalized.to_raw(m.start - len(m.prefix), m.end + len(m.suffix))
+    word = "".join(c for c in doc.text[rs:re_] if not unicodedata.combining(c))
+    return word in lex.not_cues_raw
 
 
 def _teh_marbuta_suffix(doc: Document, m: Match) -> bool:

@@ -98,12 +98,16 @@ def parse_cues(path: str, text: str) -> list[CueEntry]:
     return out
 
 
-def parse_not_cues(path: str, text: str) -> list[str]:
-    """Whole words that look like clitic + cue but are not (فرات is not ف + رأت)."""
+def parse_not_cues(path: str, text: str, key: str = "not_cues") -> list[str]:
+    """Whole words that look like clitic + cue but are not (فرات is not ف + رأت).
+
+    `not_cues` are compared in the folded view; `not_cues_exact` against the raw
+    word without diacritics, for spellings the fold merges (رأي the noun, رأى the verb).
+    """
     data = load_yaml_with_lines(path, text)
-    words = data.get("not_cues", []) if isinstance(data, dict) else []
+    words = data.get(key, []) if isinstance(data, dict) else []
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
-        raise LexiconError(path, "must be a list of non-empty strings", key="not_cues")
+        raise LexiconError(path, "must be a list of non-empty strings", key=key)
     return words
 
 
@@ -133,6 +137,7 @@ class Lexicons:
         hedge_name, hedge_text = _read("hedges.yaml", hedges_path)
         self.cues = parse_cues(cue_name, cue_text)
         self.not_cues = frozenset(fold(w) for w in parse_not_cues(cue_name, cue_text))
+        self.not_cues_raw = frozenset(parse_not_cues(cue_name, cue_text, "not_cues_exact"))
         self.hedges = parse_hedges(hedge_name, hedge_text)
         self.hash = hashlib.sha256((cue_text + "\0" + hedge_text).encode()).hexdigest()
         self.cue_matcher = PhraseMatcher(VERB_PREFIXES | NOUN_PREFIXES, PRONOUN_SUFFIXES)
