@@ -64,6 +64,9 @@ def _max_bytes(ctx, param, value):
     return value
 
 
+from .commands_models import engine_options, engine_settings, models_group as _models_cmd  # noqa: E402  (issue 7)
+
+
 def gazetteer_option(f):
     return click.option("--gazetteer", "gazetteers", multiple=True, type=click.Path(exists=True, dir_okay=False),
                         help="Extension gazetteer YAML loaded on top of the default (repeatable).")(f)
@@ -175,7 +178,8 @@ def normalize(inputs, output, glob, errors_path, fail_fast, quiet, tokens):
 @main.command()
 @batch_options
 @gazetteer_option
-def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers):
+@engine_options
+def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers, engine, models):
     """Write one claim record a line (schema: `claimx schema claim`).
 
     \b
@@ -184,7 +188,7 @@ def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers):
     cat article.txt | claimx extract -
     """
     config = _config(inputs, output, glob, errors_path, fail_fast, quiet, "claims")
-    _run(config, _stage("extract", gazetteers))
+    _run(config, _stage("extract", gazetteers, **engine_settings(engine, models)))
 
 
 @main.command("eval")
@@ -195,7 +199,8 @@ def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
 @click.option("--details", is_flag=True, help="List every missed, spurious and wrong claim.")
 @gazetteer_option
-def eval_(gold_paths, inputs, glob, as_json, details, gazetteers):
+@engine_options
+def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, engine, models):
     """Score claims against gold annotations: P/R/F1 and attribute accuracy.
 
     Documents are matched to gold by id (the file stem for text files, the
@@ -210,7 +215,7 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers):
     from .evaluate import Scores, default_inputs, doc_key_matches, load_gold, score_document
     from .io import iter_documents
 
-    pipe = _pipeline(gazetteers)
+    pipe = _pipeline(gazetteers, **engine_settings(engine, models))
     scores = Scores()
     try:
         for gold_path in gold_paths:
@@ -264,6 +269,7 @@ def schema(name):
 
 from .commands_ledger import ledger as _ledger_cmd, report as _report_cmd  # noqa: E402  (issue 6)
 main.add_command(_ledger_cmd), main.add_command(_report_cmd)
+main.add_command(_models_cmd)  # claimx models download|list (issue 7)
 
 from .commands_batch import cache as _cache_cmd, diff as _diff_cmd  # noqa: E402  (issue 5)
 main.add_command(_cache_cmd), main.add_command(_diff_cmd)
