@@ -26,6 +26,7 @@ spurious claims fewer; see docs/input.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -38,6 +39,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _LINE = re.compile(r"[^\n]+")
 _ELLIPSIS_END = re.compile(r"(?:\.[ \t]*\.[ \t]*\.|…)[ \t]*$")
+_DOTS_AFTER = re.compile(r"[ \t]*\.[ \t]*\.")
+_SYMBOLS = tuple(",.،؛:;|/\\-_*#{}()[]<>=+!?؟\"'0123456789٠١٢٣٤٥٦٧٨٩")
 _RULES = ("pipe_run", "min_letters", "repeat", "repeat_words", "teaser_run")
 
 
@@ -52,6 +55,8 @@ class Markers:
     repeat: int = 2
     repeat_words: int = 4
     teaser_run: int = 2
+    # every rest/tail/phrase marker, lower-cased, for one Aho-Corasick pass: {kind}
+    automaton: object = None
 
 
 def _compile(phrases: list[str], where: str, key: str) -> re.Pattern | None:
@@ -127,32 +132,76 @@ def _parse(text: str, where: str) -> Markers:
         _compile(lists["phrase"], where, "phrase"),
         alone,
         **kwargs,
+        automaton=_automaton({k: lists[k] for k in ("rest", "tail", "phrase")}),
     )
+
+
+def _automaton(lists: dict[str, list[str]]):
+    """One Aho-Corasick automaton over every marker (regexes over 40 MB take seconds)."""
+    try:
+        import ahocorasick
+    except ImportError:  # the regexes do the same, slower
+        return None
+    from .normalize import fold
+
+    auto = ahocorasick.Automaton()
+    for kind, phrases in lists.items():
+        for p in phrases:
+            key = " ".join(fold(p).lower().split())
+            kinds = auto.get(key)[1] if key in auto else frozenset()
+            auto.add_word(key, (key, kinds | {kind}))
+    if not len(auto):
+        return None
+    auto.make_automaton()
+    return auto
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _marker_hits(view: str, m: Markers) -> dict[str, list[tuple[int, int]]]:
+    """Where each kind of marker occurs in the view, as whole words, in order."""
+    hits: dict[str, list[tuple[int, int]]] = {"rest": [], "tail": [], "phrase": []}
+    low = view.lower()
+    if m.automaton is not None and len(low) == len(view):
+        for end, (key, kinds) in m.automaton.iter(low):
+            start, stop = end - len(key) + 1, end + 1
+            if (start and _is_word(view[start - 1])) or (stop < len(view) and _is_word(view[stop])):
+                continue
+            for kind in kinds:
+                hits[kind].append((start, stop))
+        for kind in hits:
+            hits[kind].sort()
+        return hits
+    for kind, rx in (("rest", m.rest), ("tail", m.tail), ("phrase", m.phrase)):
+        if rx is not None:
+            hits[kind] = [x.span() for x in rx.finditer(view)]
+    return hits
 
 
 # -- line rules --------------------------------------------------------------------
 
-def _line_regions(view: str, m: Markers) -> list[tuple[int, int]]:
-    regions = []
+def _line_regions(view: str, m: Markers, hits: dict) -> list[tuple[int, int]]:
+    regions = list(hits["phrase"])
+    for a, _ in hits["tail"]:
+        end = view.find("\n", a)
+        regions.append((a, len(view) if end < 0 else end))
     pipes = re.compile(r"(?:\|[ \t]*){%d,}" % max(1, m.pipe_run))
     for lm in _LINE.finditer(view):
         ls, le, line = lm.start(), lm.end(), lm.group()
-        words = " ".join(_WORD.findall(line.lower()))
-        if m.alone and words and (words in m.alone or all(w in m.alone for w in words.split())):
-            regions.append((ls, le))
-            continue
-        if line.count("|") >= m.pipe_run:
+        if m.alone and len(line) <= 80:  # a line of a few share/comment words
+            words = " ".join(_WORD.findall(line.lower()))
+            if words and (words in m.alone or all(w in m.alone for w in words.split())):
+                regions.append((ls, le))
+                continue
+        if "|" in line and line.count("|") >= m.pipe_run:
             items = [i for i in line.split("|") if i.strip()]
             if items and sum(len(i.split()) for i in items) <= 4 * len(items):
                 regions.append((ls, le))  # a menu: short items between bars
                 continue
-        if m.tail:
-            t = m.tail.search(line)
-            if t:
-                regions.append((ls + t.start(), le))
-        if m.phrase:
-            regions.extend((ls + p.start(), ls + p.end()) for p in m.phrase.finditer(line))
-        regions.extend((ls + p.start(), ls + p.end()) for p in pipes.finditer(line))
+        if "|" in line:
+            regions.extend((ls + p.start(), ls + p.end()) for p in pipes.finditer(line))
     return _merge(regions)
 
 
@@ -210,19 +259,16 @@ def _split(doc: Document, sentences: list[Sentence], regions: list[tuple[int, in
 
 # -- sentence rules ----------------------------------------------------------------
 
-def _key(text: str) -> str:
-    return " ".join(_WORD.findall(text))
-
-
 def _sentence_flags(doc: Document, sentences: list[Sentence], m: Markers) -> list[bool]:
     view = doc.normalized.text
     texts = [view[s.nstart:s.nend] for s in sentences]
     line_of = [view.rfind("\n", 0, s.nstart) + 1 for s in sentences]
     truncated = []
     for s, t in zip(sentences, texts):
-        after = view[s.nend:s.nend + 8]
-        ends = _ELLIPSIS_END.search(t) or (t.endswith(".") and re.match(r"[ \t]*\.[ \t]*\.", after))
-        truncated.append(bool(m.teaser_run) and bool(ends) and t.count('"') % 2 == 0 and not s.boilerplate)
+        ends = False
+        if m.teaser_run and t[-1:] in (".", "…") and not s.boilerplate:
+            ends = _ELLIPSIS_END.search(t[-12:]) or (t.endswith(".") and _DOTS_AFTER.match(view, s.nend, s.nend + 8))
+        truncated.append(bool(ends) and t.count('"') % 2 == 0)
     runs = Counter(line for line, cut in zip(line_of, truncated) if cut)
     seen: Counter = Counter()
     flags = []
@@ -230,11 +276,14 @@ def _sentence_flags(doc: Document, sentences: list[Sentence], m: Markers) -> lis
         if s.boilerplate:
             flags.append(True)
             continue
-        key = _key(t)
-        nonspace = len(t) - t.count(" ") - t.count("\t")
-        letters = len(_LETTER.findall(t))
-        flag = len(t.split()) >= 4 and nonspace and letters < m.min_letters * nonspace
-        if m.repeat and len(key.split()) >= m.repeat_words:
+        tokens = t.split()
+        flag = False
+        if len(tokens) >= 4 and m.min_letters:
+            nonspace = sum(map(len, tokens))
+            if sum(map(t.count, _SYMBOLS)) >= (1 - m.min_letters) * nonspace * 0.5:  # cheap test first
+                flag = sum(map(len, _WORD.findall(t))) < m.min_letters * nonspace
+        key = " ".join(tokens)
+        if m.repeat and len(tokens) >= m.repeat_words:
             seen[key] += 1
             flag = flag or seen[key] >= m.repeat
         flag = flag or (cut and runs[line] >= m.teaser_run)
@@ -252,15 +301,19 @@ def mark_boilerplate(doc: Document, sentences: list[Sentence], markers: Markers 
     """
     m = markers or _default_markers()
     view = doc.normalized.text
-    pieces = _split(doc, sentences, _line_regions(view, m))
-    if m.rest:
+    hits = _marker_hits(view, m)
+    pieces = _split(doc, sentences, _line_regions(view, m, hits))
+    if hits["rest"]:
+        starts = [a for a, _ in hits["rest"]]
         rest = []
         for s in pieces:
-            hit = None if s.boilerplate else m.rest.search(view, s.nstart, s.nend)
-            if hit:
-                # a few words before the phrase ("البريد الإلكتروني : كلمة السر") are part of the form
-                short = len(_WORD.findall(view, s.nstart, hit.start())) <= 3
-                rest.append((s.nstart if short else hit.start(), s.nend))
+            i = bisect_left(starts, s.nstart)
+            if s.boilerplate or i == len(starts) or hits["rest"][i][1] > s.nend:
+                continue
+            hit = starts[i]
+            # a few words before the phrase ("البريد الإلكتروني : كلمة السر") are part of the form
+            short = len(_WORD.findall(view, s.nstart, hit)) <= 3
+            rest.append((s.nstart if short else hit, s.nend))
         pieces = _split(doc, pieces, rest)
     flags = _sentence_flags(doc, pieces, m)
     return [
