@@ -103,3 +103,13 @@ def test_io_corpus_jsonl_metadata_passes_through(corpus_run):
     folder, expected, result, records, errors = corpus_run
     meta = next(r["doc"]["meta"] for r in records if r["doc"]["id"] == "j1")
     assert meta == {"url": "https://example.org/1"}
+
+
+def test_io_corpus_records_valid_against_the_schema(corpus_run):
+    import jsonschema
+
+    from claimx.schema import CLAIM
+
+    folder, expected, result, records, errors = corpus_run
+    for r in records:
+        jsonschema.validate(r, CLAIM)

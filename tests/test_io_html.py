@@ -87,3 +87,13 @@ def test_io_html_parse_trouble_not_logged_to_stderr(capfd):
     with pytest.raises(InputError):
         document_from_bytes(b"<!DOCTYPE html><html><body></body></html>", "p.html", "p.html")
     assert capfd.readouterr().err == ""
+
+
+def test_io_html_and_detection_libraries_load_lazily():
+    import subprocess
+    import sys
+
+    code = ("import sys, claimx.cli, claimx.io, claimx.batch; "
+            "print(sorted(m for m in ('trafilatura', 'charset_normalizer', 'lxml') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"  # `claimx --help` and plain UTF-8 runs do not pay for them
