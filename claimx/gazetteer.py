@@ -1,0 +1,1074 @@
+"""The gazetteer stage: tag places, armed actors and news sources.
+
+    doc → find (exact, article variants, fuzzy, trigger words) → resolve → mentions
+
+`load_gazetteer(paths)` loads the default gazetteer plus extension files
+(through `claimx.gazetteer_data.load_entries`, which validates them) and
+compiles a clitic-aware matcher over every surface form. `Gazetteer.tag(doc)`
+returns the mentions of a document; `Gazetteer.attach(doc, records)` fills the
+`entities` of claim records and `source.entity`.
+
+How a mention is found (its `match` field):
+
+- ``exact``   a name or alias, on the normalised view, with proclitics
+              (و ف ب ل ك, لل = ل + ال): "وبالبوكمال", "للبوكمال";
+- ``variant`` a single-word place name with its article toggled, accepted only
+              right after a place word ("مدينة بوكمال", "بلدة الحميميم"): Arabic
+              drops and adds ال on names, but "السورية" is not "سورية";
+- ``fuzzy``   a misspelling, found with rapidfuzz within a length-scaled number
+              of edits (`max_edits`); carries `score` (1.0 = identical);
+- ``trigger`` "قرية X", "بلدة X", "حي X", "مدينة X" … with X unknown: a place
+              with `id: null` and its `trigger`, because dropping an unknown
+              village loses the record.
+
+A name shared by several entries (two villages called الحمدان, الميادين the
+town and the TV channel) is resolved by the document: the trigger word before
+it (قناة → source, بلدة → place), other places of the document and how close
+they sit in the admin hierarchy, and, last, one sense per document. When that
+does not decide, the mention has `id: null` and its `candidates`.
+
+    >>> gaz = load_gazetteer()
+    >>> [(m["text"], m["id"]) for m in gaz.tag(Document("d", "قصف على بالبوكمال"))][:1]  # doctest: +SKIP
+    [('البوكمال', 'place/sy/abu-kamal')]
+"""
+from __future__ import annotations
+
+import bisect
+import os
+import pickle
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .match import NOUN_PREFIXES, Match, PhraseMatcher, is_word_char, resolve_overlaps
+from .model import Document
+from .normalize import fold
+
+CACHE_VERSION = "1"
+
+# --- word lists (folded: ة→ه, ى→ي, أإآ→ا) ------------------------------------
+
+# Words that make the next name a place: "قرية X", "بلدة X", "حي X", "مدينة X" …
+PLACE_TRIGGERS = frozenset(fold(w) for w in (
+    "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي مدينتي بلدات قرى أحياء حيي مدن "
+    "منطقة ريف محافظة قضاء مركز ضاحية"
+).split())
+# The triggers after which an unknown name is still kept (with id null): the issue's
+# four and their close kin. "منطقة X" and "ريف X" are left out: "منطقة عسكرية",
+# "ريف واسع" are too common.
+UNRESOLVED_TRIGGERS = frozenset(fold(w) for w in (
+    "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي"
+).split())
+SOURCE_TRIGGERS = frozenset(fold(w) for w in (
+    "قناة وكالة صحيفة جريدة موقع شبكة تلفزيون إذاعة راديو مجلة فضائية صفحة"
+).split())
+ACTOR_TRIGGERS = frozenset(fold(w) for w in (
+    "تنظيم قوات ميليشيا ميليشيات مليشيا مليشيات فصيل فصائل جماعة حركة لواء كتائب كتيبة فرقة جيش "
+    "حزب عناصر مقاتلي مقاتلو"
+).split())
+# First words of two-word village names: "عين عيسى", "تل أبيض", "كفر نبل".
+NAME_HEADS = frozenset(fold(w) for w in (
+    "عين تل دير أبو ابو أم ام كفر جسر رأس راس بئر بير خربة بيت بني جبل سوق قصر معرة "
+    "الشيخ شيخ السيدة سيدي جديد مرج وادي حوش نبع قلعة تلة"
+).split())
+# Words that are not a name after a trigger word ("قرية صغيرة", "مدينة سورية"),
+# nor a misspelt name. Kept short on purpose: an unknown village beats a lost one.
+NOT_NAMES = frozenset(fold(w) for w in (
+    "في من على إلى الى عن مع بعد قبل خلال منذ حتى عند بين حيث إذ كما فيما بينما ثم أو او و "
+    "هذه هذا تلك ذلك التي الذي الذين واحدة واحد أخرى اخرى أخري آخر اخر ثانية أولى كاملة بأكملها "
+    "صغيرة صغير كبيرة كبير قريبة قريب مجاورة مجاور نائية حدودية سورية عراقية سوري عراقي تابعة تابع "
+    "جديدة جديد قديمة قديم رئيسية رئيسي مهمة استراتيجية إستراتيجية محاصرة محررة خاضعة الخاضعة "
+    "واقعة الواقعة أي اي كل بعض عدة عدد لا لم لن قد ما إن ان أن بأن وأن كان كانت يوم اليوم"
+).split())
+# Words that do not tell one name from another: a multi-word fuzzy match needs one
+# identical word that is not one of these ("مدينة طرابلس" is not "مدينة جرابلس").
+GENERIC_WORDS = PLACE_TRIGGERS | SOURCE_TRIGGERS | ACTOR_TRIGGERS | frozenset(fold(w) for w in (
+    "الشيخ شيخ الجبل جبل تل عين دير أبو ابو أم ام بئر بير خربة مطار المطار قاعدة معبر سد حقل نهر بحيرة "
+    "بادية البادية سهل وادي مخيم جسر الجيش القوات الحرس الشعبي الوطني السوري السورية العراقي العراقية "
+    "الإسلامي الإسلامية الإسلامية الدولة الشرقي الشرقية الغربي الغربية الشمالي الشمالية الجنوبي الجنوبية "
+    "الكبير الكبرى الصغير الصغرى الجديد الجديدة القديم القديمة العسكري العسكرية الأعلى العليا"
+).split())
+PLACE_SUBTYPES_WITH_VARIANTS = frozenset({"city", "town", "village", "neighbourhood", "facility", "subdistrict",
+                                          "district", "governorate", "region"})
+
+_WORD = re.compile(r"[^\W\d_]+")
+_TRIGGER_WORD = re.compile(r"(?<![^\W_])[وف]?[بلك]?(?:%s)(?![^\W_])" % "|".join(sorted(UNRESOLVED_TRIGGERS, key=len, reverse=True)))
+# a one-letter piece of a word split by a stray space ("السعودي ة", "الر ق ة", "م صر"),
+# not و, which is often written apart ("و العراق"); two-letter pieces are mostly words (مع، ثم)
+_FRAGMENT = re.compile(r"(?<![^\W\d_])[^\W\d_و](?![^\W\d_])")
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_]+) \Z")
+_WORD_AFTER = re.compile(r" ([^\W\d_]+)(?![^\W\d_])")
+# the one or two words after a trigger word, perhaps in quotes: قرية "الجعابات"
+_NEXT_NAME = re.compile(r' "?([^\W\d_]+)(?: ([^\W\d_]+))?')
+_AL = "ال"
+
+
+def max_edits(length: int, triggered: bool = False) -> int:
+    """Edits a fuzzy match may have, given the length of the name without its article.
+
+    Short Arabic words sit one letter apart from many other words (الرقم /
+    الرقة), so names under five letters are matched exactly only, unless a
+    place word stands before them ("قرية X").
+
+    >>> [max_edits(n) for n in (3, 4, 5, 8, 9, 12)]
+    [0, 0, 1, 1, 2, 2]
+    """
+    if triggered:
+        return 0 if length < 4 else 1 if length < 8 else 2
+    return 0 if length < 5 else 1 if length < 9 else 2
+
+
+def _core(form: str) -> str:
+    """A form without its article and spaces: what `max_edits` measures."""
+    s = form[2:] if form.startswith(_AL) and len(form) > 4 else form
+    return s.replace(" ", "")
+
+
+LONG_WORD = 8  # a single word this long (without ال) may be fuzzy-matched anywhere
+SUPPORTED_WORD = 6  # … this long, when the document names the entry exactly elsewhere
+
+
+def _similarity(q: str, form: str, dist: int) -> float:
+    return round(1 - dist / max(len(q), len(form)), 3)
+
+
+_ENDINGS = ("يين", "يون", "يات", "يه", "يا", "ين", "ون", "ات", "ان", "ي", "ه", "ا")
+
+
+def _without_ending(w: str) -> str:
+    for end in _ENDINGS:
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[: -len(end)]
+    return w
+
+
+def _acceptable(q: str, form: str, dist: int, triggered: bool = False) -> bool:
+    """Whether q, `dist` edits from a name, may be read as that name misspelt.
+
+    The name's own length bounds the edits too (a short name never matches
+    loosely). Anywhere but after a trigger word, a word that is the name with
+    another ending is an inflection, not a misspelling: البوكمالي, العراقيين,
+    السعودي / السعودية, روسية / روسيا, أمريكيا / أمريكا.
+    """
+    if dist == 0 or dist > max_edits(len(_core(form)), triggered):
+        return False
+    if triggered:
+        return True
+    return not (q.startswith(form) or form.startswith(q) or _without_ending(q) == _without_ending(form))
+
+
+# --- compiled data -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Form:
+    """One surface form of one entry, as the matcher sees it."""
+
+    entry: int  # index into Gazetteer.entries
+    strong: bool  # a name or alias (not a weak alias)
+    kind: str  # "exact"; "variant": article toggled, needs a place trigger; "joined": written without its spaces
+
+
+class Gazetteer:
+    """Compiled entries: matcher, fuzzy index, hierarchy. Build with `load_gazetteer`."""
+
+    def __init__(self, entries: Sequence, hash: str = "", files: Sequence[str] = ()):
+        self.entries = list(entries)
+        self.hash = hash
+        self.files = tuple(files)
+        self.by_id = {e.id: i for i, e in enumerate(self.entries)}
+        self.matcher = PhraseMatcher(NOUN_PREFIXES)
+        # folded form -> Forms (one per entry and kind), for lookups and fuzzy hits
+        self.forms: dict[str, list[Form]] = defaultdict(list)
+        for i, e in enumerate(self.entries):
+            weak = set(e.weak_aliases)
+            for name in e.names:
+                f = fold(name)
+                if len(f) < 2:
+                    continue
+                self._add(f, Form(i, name not in weak, "exact"))
+        exact = set(self.forms)
+        for i, e in enumerate(self.entries):
+            if e.type != "place" or e.subtype not in PLACE_SUBTYPES_WITH_VARIANTS:
+                continue
+            weak = set(e.weak_aliases)
+            for name in e.names:
+                f = fold(name)
+                if " " in f or len(_core(f)) < 3:
+                    continue
+                v = f[2:] if f.startswith(_AL) else _AL + f
+                if v not in exact:
+                    self._add(v, Form(i, name not in weak, "variant"))
+        for f in sorted(exact):
+            joined = f.replace(" ", "")
+            if joined != f and joined not in exact and len(_core(joined)) >= SUPPORTED_WORD:
+                for x in self.forms[f]:
+                    if x.strong and x.kind == "exact":  # "ديرالزور", "جسرالشغور"
+                        self._add(joined, Form(x.entry, True, "joined"))
+        self.matcher.build()
+        self.forms = dict(self.forms)
+        self._build_fuzzy_indexes()
+        self._ancestors: dict[int, tuple[int, ...]] = {}
+        self._fuzzy_cache: dict[tuple[str, str], tuple | None] = {}
+        self._near_cache: dict[str, tuple] = {}
+        self._info_cache: dict[str, tuple | None] = {}
+
+    def _add(self, f: str, form: Form) -> None:
+        if form in self.forms[f]:
+            return
+        self.forms[f].append(form)
+        self.matcher.add(f, (f, form))
+
+    def _build_fuzzy_indexes(self) -> None:
+        """Indexes of the strong names and aliases for the fuzzy fallback.
+
+        - by the first letter of the core, sorted by length: one word after a
+          trigger word, and `lookup` (rapidfuzz over a small window);
+        - without spaces: names split by a stray space ("السعودي ة");
+        - multi-word names by (number of words, position, word), and the one-letter
+          deletions of their long words, to find a misspelt word of a name;
+        - one-letter deletions of single-word names: a word one edit from a name
+          shares a key with it (symmetric deletion), so that a text's words are
+          checked with a few dictionary look-ups, cached across documents.
+        """
+        by_letter: dict[str, list[str]] = defaultdict(list)
+        self._nospace: dict[str, str] = {}
+        self._multi: dict[tuple[int, int, str], list[str]] = defaultdict(list)
+        self._deletions: dict[str, list[str]] = defaultdict(list)
+        components: dict[str, set[tuple[int, int, str]]] = defaultdict(set)
+        for f, forms in self.forms.items():
+            if not any(x.strong and x.kind == "exact" for x in forms):
+                continue
+            core = _core(f)
+            if len(core) >= 4:
+                by_letter[core[0]].append(f)
+            self._nospace.setdefault(f.replace(" ", ""), f)
+            words = f.split(" ")
+            if 2 <= len(words) <= 3:
+                for pos, w in enumerate(words):
+                    self._multi[(len(words), pos, w)].append(f)
+                    if len(_core(w)) >= SUPPORTED_WORD:
+                        for key in {w, *(w[:j] + w[j + 1:] for j in range(len(w)))}:
+                            components[key].add((len(words), pos, w))
+            elif len(words) == 1 and len(core) >= SUPPORTED_WORD - 1:
+                for key in {f, *(f[:j] + f[j + 1:] for j in range(len(f)))}:
+                    self._deletions[key].append(f)
+        self._components = {w: tuple(sorted(v, key=lambda c: (-c[0], c[1], c[2]))) for w, v in components.items()}
+        self._fuzzy_index = {k: sorted(v, key=len) for k, v in by_letter.items()}
+        self._multi = dict(self._multi)
+        self._deletions = dict(self._deletions)
+
+    def word_info(self, word: str) -> tuple | None:
+        """What a word of a text could be a misspelling of (cached per word).
+
+        None for most words; else (parts, near): `parts` lists (stem, prefix, words
+        in the name, position, the name's word, edits) for words of multi-word names
+        one edit from the word's stem; `near` lists (stem, prefix, name, edits,
+        letters) for single-word names one edit from it. Stems of six letters or
+        more without ال only, with the name's first letter (typists rarely miss it,
+        and "وعربية" is not "يعربية"), and never an inflection of the name
+        (`_acceptable`).
+        """
+        cache = self._info_cache
+        got = cache.get(word, False)
+        if got is not False:
+            return got
+        from rapidfuzz.distance import Levenshtein
+
+        parts, near = [], []
+        stems = _stems(word)
+        # a name with its clitics is an exact match, not a misspelling of another name
+        if word not in NOT_NAMES and not any(st in self.forms for st, _ in stems):
+            for stem, prefix in stems:
+                core = _core(stem)
+                if len(core) < SUPPORTED_WORD:
+                    continue
+                near.extend((stem, prefix, f, d, len(core)) for f, d in self.near(stem) if _core(f)[0] == core[0])
+                comps = set(self._components.get(stem, ()))
+                for j in range(len(stem)):
+                    comps.update(self._components.get(stem[:j] + stem[j + 1:], ()))
+                for k, pos, w in sorted(comps, key=lambda c: (-c[0], c[1], c[2])):
+                    d = Levenshtein.distance(stem, w, score_cutoff=1)
+                    if 0 < d <= 1 and _core(w)[0] == core[0] and _acceptable(stem, w, d):
+                        parts.append((stem, prefix, k, pos, w, d))
+        got = (tuple(parts), tuple(near)) if parts or near else None
+        if len(cache) > 500_000:
+            cache.clear()
+        cache[word] = got
+        return got
+
+    def near(self, word: str) -> tuple[tuple[str, int], ...]:
+        """Single-word names one edit from `word` that are not an inflection of it."""
+        got = self._near_cache.get(word)
+        if got is None:
+            from rapidfuzz.distance import Levenshtein
+
+            cands = set(self._deletions.get(word, ()))
+            for j in range(len(word)):
+                cands.update(self._deletions.get(word[:j] + word[j + 1:], ()))
+            out = []
+            for f in sorted(cands):
+                d = Levenshtein.distance(word, f, score_cutoff=1)
+                if d <= 1 and _acceptable(word, f, d):
+                    out.append((f, d))
+            got = tuple(out)
+            if len(self._near_cache) > 500_000:
+                self._near_cache.clear()
+            self._near_cache[word] = got
+        return got
+
+    # -- pickling (the disk cache): the per-word caches start empty ----------------
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_fuzzy_cache"] = {}
+        state["_near_cache"] = {}
+        state["_info_cache"] = {}
+        return state
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def entry(self, id_or_index):
+        return self.entries[self.by_id[id_or_index] if isinstance(id_or_index, str) else id_or_index]
+
+    def ancestors(self, i: int) -> tuple[int, ...]:
+        """Indexes of the entry's parents, nearest first."""
+        got = self._ancestors.get(i)
+        if got is None:
+            out = []
+            p = self.entries[i].parent
+            while p is not None and p in self.by_id and len(out) < 12:
+                j = self.by_id[p]
+                if j in out or j == i:
+                    break
+                out.append(j)
+                p = self.entries[j].parent
+            got = self._ancestors[i] = tuple(out)
+        return got
+
+    # -- lookups ------------------------------------------------------------------
+    def lookup(self, name: str, fuzzy: bool = True) -> list[dict]:
+        """Entries a name stands for: exact forms first, then close spellings.
+
+        >>> [h["id"] for h in load_gazetteer().lookup("بالبوكمال")]  # doctest: +SKIP
+        ['place/sy/abu-kamal']
+        """
+        f = fold(name)
+        hits: list[dict] = []
+        seen: set[int] = set()
+        for cand, how in _stems(f):
+            for form in self.forms.get(cand, ()):
+                if form.entry not in seen:
+                    seen.add(form.entry)
+                    hits.append({"id": self.entries[form.entry].id, "match": form.kind if form.strong else "weak",
+                                 "form": cand, "prefix": how})
+        if not hits and fuzzy:
+            best = self._fuzzy(f, "trigger")
+            if best is not None:
+                form, score = best
+                for x in self.forms[form]:
+                    if x.strong and x.entry not in seen:
+                        seen.add(x.entry)
+                        hits.append({"id": self.entries[x.entry].id, "match": "fuzzy", "form": form,
+                                     "score": score, "prefix": ""})
+        return hits
+
+    def _fuzzy(self, q: str, mode: str = "trigger") -> tuple[str, float] | None:
+        """The closest strong form of one word (or name) over the whole gazetteer.
+
+        mode "trigger": the word stands where a place name must ("قرية X"), so
+        `max_edits(…, triggered=True)` applies; mode "long": anywhere, so only words
+        of `LONG_WORD` letters or more, one edit, and no inflection-like difference.
+        Cached per query.
+        """
+        key = (q, mode)
+        if key in self._fuzzy_cache:
+            return self._fuzzy_cache[key]
+        result = None
+        core = _core(q)
+        triggered = mode == "trigger"
+        k = max_edits(len(core), True) if triggered else (1 if len(core) >= LONG_WORD else 0)
+        if k and core[0] in self._fuzzy_index:
+            from rapidfuzz import process
+            from rapidfuzz.distance import Levenshtein
+
+            choices = self._fuzzy_index[core[0]]
+            lo = bisect.bisect_left(choices, len(q) - k, key=len)
+            hi = bisect.bisect_right(choices, len(q) + k, key=len)
+            for form, dist, _ in process.extract(q, choices[lo:hi], scorer=Levenshtein.distance,
+                                                 score_cutoff=k, limit=3):
+                if _acceptable(q, form, dist, triggered):
+                    result = (form, _similarity(q, form, dist))
+                    break
+        if len(self._fuzzy_cache) > 200_000:
+            self._fuzzy_cache.clear()
+        self._fuzzy_cache[key] = result
+        return result
+
+    # -- tagging --------------------------------------------------------------------
+    def tag(self, doc: Document) -> list[dict]:
+        """The mentions of a document, in text order, raw offsets.
+
+        Every mention satisfies ``doc.text[m["start"]:m["end"]] == m["text"]``.
+        """
+        return _Tagger(self, doc).run()
+
+    def record(self, doc: Document, outlet: dict | None = None) -> dict:
+        """The `claimx tag` record of a document: `claimx.doc/1` with its mentions."""
+        mentions = self.tag(doc)
+        self.resolve_outlet(doc, outlet, mentions)
+        return {"schema": "claimx.doc/1", "id": doc.id, "doc": doc.info(outlet), "text": doc.text,
+                "mentions": mentions}
+
+    def attach(self, doc: Document, records: list[dict], mentions: list[dict] | None = None) -> list[dict]:
+        """Fill `entities` and `source.entity` of claim records, and `doc.outlet.entity`.
+
+        A claim's entities are the mentions inside its source, recipient and content
+        spans (each with `in`: which of them). `source.entity` is the id of the
+        source's head mention: an actor or source entry that opens the source span,
+        perhaps after a title ("متحدث باسم القوات الروسية"), not one buried in a
+        relative clause ("القوات التي قاتلت ضد تنظيم الدولة").
+        """
+        if mentions is None:
+            mentions = self.tag(doc)
+        starts = [m["start"] for m in mentions]
+        for rec in records:
+            ents = []
+            for role in ("source", "recipient", "content"):
+                span = rec.get(role)
+                if not span or span.get("start") is None or span["start"] >= span["end"]:
+                    continue
+                lo = bisect.bisect_left(starts, span["start"])
+                for m in mentions[lo:]:
+                    if m["start"] >= span["end"]:
+                        break
+                    if m["end"] <= span["end"]:
+                        ents.append({**m, "in": role})
+            rec["entities"] = ents
+            src = rec.get("source")
+            if src and src.get("end", 0) > src.get("start", 0):
+                head = self._head(doc, src, [e for e in ents if e["in"] == "source"])
+                src["entity"] = head["id"] if head else None
+        outlet = records[0]["doc"].get("outlet") if records and isinstance(records[0].get("doc"), dict) else None
+        self.resolve_outlet(doc, outlet, mentions)
+        for rec in records[1:]:
+            o = rec["doc"].get("outlet") if isinstance(rec.get("doc"), dict) else None
+            if o is not None and o is not outlet and outlet is not None:
+                o["entity"] = outlet.get("entity")
+        return records
+
+    def resolve_outlet(self, doc: Document, outlet: dict | None, mentions: list[dict]) -> None:
+        """Set ``outlet["entity"]`` when the outlet's text names a source (or actor) entry."""
+        if not outlet or not outlet.get("text"):
+            return
+        if outlet.get("start") is not None:
+            inside = [m for m in mentions if outlet["start"] <= m["start"] and m["end"] <= outlet["end"]]
+        else:
+            inside = self.tag(Document("outlet", outlet["text"]))
+        for want in ("source", "actor"):
+            for m in inside:
+                if m["type"] == want and m["id"]:
+                    outlet["entity"] = m["id"]
+                    return
+
+    def _head(self, doc: Document, src: dict, inside: list[dict]) -> dict | None:
+        for m in inside:
+            if m["type"] not in ("actor", "source") or not m["id"]:
+                continue
+            before = _WORD.findall(fold(doc.text[src["start"]:m["start"]]))
+            if len(before) <= 3 and all(_bare(w) in SOURCE_HEAD_WORDS or w in SOURCE_HEAD_WORDS for w in before):
+                return m
+            return None  # the first actor decides; a later one is not the head
+        return None
+
+    def stats(self) -> dict:
+        by_type = Counter(e.type for e in self.entries)
+        by_subtype = Counter(f"{e.type}/{e.subtype}" for e in self.entries)
+        ambiguous = {f: xs for f, xs in self.forms.items()
+                     if len({x.entry for x in xs if x.kind == "exact"}) > 1}
+        return {
+            "files": list(self.files),
+            "hash": self.hash,
+            "entries": len(self.entries),
+            "by_type": dict(sorted(by_type.items())),
+            "by_subtype": dict(sorted(by_subtype.items())),
+            "forms": sum(1 for xs in self.forms.values() if any(x.kind == "exact" for x in xs)),
+            "variant_forms": sum(1 for xs in self.forms.values() if all(x.kind == "variant" for x in xs)),
+            "ambiguous_forms": len(ambiguous),
+            "with_coordinates": sum(1 for e in self.entries if e.lat is not None),
+            "with_pcode": sum(1 for e in self.entries if e.pcode),
+            "with_wikidata": sum(1 for e in self.entries if e.wikidata),
+            "with_geonames": sum(1 for e in self.entries if e.geonames),
+        }
+
+
+# Words that may stand before the head mention of a source span: titles, anonymous
+# heads and the prepositions that tie them to the organisation.
+SOURCE_HEAD_WORDS = frozenset(fold(w) for w in (
+    "متحدث متحدثة المتحدث ناطق الناطق باسم بإسم في من لدى عن مصدر مصادر مسؤول مسؤولون مسؤولين قائد قيادي "
+    "قياديون قادة عناصر مقاتلون مقاتلين مراسل مراسلو مراسلي بيان بيانات وكالة الوكالة قناة القناة صحيفة "
+    "الصحيفة موقع الموقع شبكة الشبكة تلفزيون التلفزيون إذاعة مكتب المكتب قيادة القيادة رئيس زعيم أمير "
+    "المتحدث الرسمي رسمي مصادر ناشطون ناشطين إعلام إعلامي مسؤولو ضابط ضباط وسائل قوات هيئة أركان"
+).split()) | {'"'}
+
+
+def _bare(w: str) -> str:
+    for p in ("وال", "فال", "بال", "لل", "ال", "و", "ف", "ب", "ل"):
+        if w.startswith(p) and len(w) - len(p) >= 2:
+            return w[len(p):]
+    return w
+
+
+_PREFIXES_LONGEST_FIRST = tuple(sorted((p for p in NOUN_PREFIXES if p), key=lambda p: (-len(p), p)))
+
+
+@lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[tuple[str, str], ...]:
+    """A word and the words it may be after removing proclitics (لل = ل + ال).
+
+    >>> _stems("وللبوكمال")[-1]
+    ('البوكمال', 'ول')
+    """
+    out = [(word, "")]
+    if word[:1] not in "وفبلك":
+        return tuple(out)
+    for p in _PREFIXES_LONGEST_FIRST:
+        if word.startswith(p) and len(word) - len(p) >= 2 and word[len(p)] != " ":
+            out.append((word[len(p):], p))
+    for p in ("لل", "ولل", "فلل"):
+        if word.startswith(p) and len(word) - len(p) >= 2 and word[len(p)] != " ":
+            out.append((_AL + word[len(p):], p[:-1]))
+    return tuple(out)
+
+
+def _is_letter(c: str) -> bool:
+    return c.isalpha()
+
+
+def _resolve_clusters(matches: list[Match]) -> list[Match]:
+    """`resolve_overlaps`, applied to each group of mutually overlapping matches.
+
+    Same result (overlap is decided within a chain of overlapping spans), but a
+    long article's hundreds of isolated matches skip the quadratic check.
+    """
+    ordered = sorted(matches, key=lambda m: (m.start, -m.end))
+    out: list[Match] = []
+    group: list[Match] = []
+    end = -1
+    for m in ordered:
+        if group and m.start >= end:
+            out.extend(resolve_overlaps(group) if len(group) > 1 else group)
+            group = []
+        group.append(m)
+        end = max(end, m.end) if len(group) > 1 else m.end
+    if group:
+        out.extend(resolve_overlaps(group) if len(group) > 1 else group)
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    k = bisect.bisect_left(spans, (e, e))
+    return any(a < e and s < b for a, b in spans[max(0, k - 8):k])
+
+
+# --- one document ----------------------------------------------------------------
+
+@dataclass(eq=False)  # hits are compared and hashed by identity
+class _Hit:
+    start: int  # view offsets of the name (clitics excluded)
+    end: int
+    forms: list  # [(Form, folded form)]
+    match: str  # exact | variant | fuzzy | trigger
+    score: float | None = None
+    trigger: tuple[int, int] | None = None  # view span of the trigger word before
+    trigger_type: str | None = None  # place | actor | source
+    ws: int = -1  # where the word starts (clitics included); set for exact hits, whose trigger is looked up lazily
+    decided: int | None = None  # the entry index, once resolved
+    how: str = ""
+
+
+class _Tagger:
+    def __init__(self, gaz: Gazetteer, doc: Document):
+        self.gaz = gaz
+        self.doc = doc
+        self.view = doc.normalized.text
+
+    def _prev_word(self, pos: int) -> tuple[int, int] | None:
+        """The word before `pos` on the same line (quotes and brackets skipped)."""
+        i = pos - 1
+        view = self.view
+        while i >= 0 and view[i] in ' "\'(':
+            i -= 1
+        if i < 0 or not is_word_char(view[i]):
+            return None
+        end = i + 1
+        while i >= 0 and is_word_char(view[i]):
+            i -= 1
+        return i + 1, end
+
+    def _trigger(self, ws: int) -> tuple[tuple[int, int], str] | None:
+        """The trigger word standing right before a word starting at ws, and its type."""
+        prev = self._prev_word(ws)
+        if prev is None:
+            return None
+        for cand, _ in _stems(self.view[prev[0]:prev[1]]):
+            if cand in PLACE_TRIGGERS:
+                return prev, "place"
+            if cand in SOURCE_TRIGGERS:
+                return prev, "source"
+            if cand in ACTOR_TRIGGERS:
+                return prev, "actor"
+        return None
+
+    def run(self) -> list[dict]:
+        hits = self._exact()
+        hits += self._triggered(hits)
+        hits += self._fuzzy(hits)
+        hits = sorted((h for h in hits if h.match != "replaced"), key=lambda h: (h.start, h.end))
+        self._resolve(hits)
+        return [m for m in (self._mention(h) for h in hits) if m is not None]
+
+    # -- finding ----------------------------------------------------------------------
+    def _exact(self) -> list[_Hit]:
+        """Names and aliases (and, after a place word, their article variants)."""
+        view = self.view
+        found: list[Match] = []
+        trig_cache: dict[int, tuple | None] = {}
+        for m in self.gaz.matcher.find(view):
+            if m.payload[1].kind == "variant":
+                ws = m.start - len(m.prefix)
+                if ws not in trig_cache:
+                    trig_cache[ws] = self._trigger(ws)
+                t = trig_cache[ws]
+                if t is None or t[1] != "place":
+                    continue
+            found.append(m)
+        by_span: dict[tuple[int, int], list] = defaultdict(list)
+        ws_of: dict[tuple[int, int], int] = {}
+        for m in _resolve_clusters(found):
+            by_span[(m.start, m.end)].append(m.payload)
+            ws_of[(m.start, m.end)] = m.start - len(m.prefix)
+        hits = []
+        for (s, e), payloads in sorted(by_span.items()):
+            kinds = {p[1].kind for p in payloads}
+            if len(kinds) > 1 and "exact" in kinds:  # a real name beats a variant of another
+                payloads = [p for p in payloads if p[1].kind == "exact"]
+            forms = [(p[1], p[0]) for p in payloads]
+            if "exact" in kinds:
+                hits.append(_Hit(s, e, forms, "exact", ws=ws_of[(s, e)]))
+                continue
+            if "joined" in kinds:  # a multi-word name written without its spaces
+                match, score = "fuzzy", _similarity(view[s:e], forms[0][1], 1)
+            else:
+                match, score = "variant", None
+            ws = ws_of[(s, e)]
+            t = trig_cache[ws] if ws in trig_cache else self._trigger(ws)
+            hits.append(_Hit(s, e, forms, match, score, trigger=t[0] if t else None, trigger_type=t[1] if t else None))
+        return hits
+
+    def _typed(self, h: _Hit) -> str | None:
+        """The type the word before an exact hit asks for (قناة → source), looked up once."""
+        if h.ws >= 0:
+            t = self._trigger(h.ws)
+            h.trigger, h.trigger_type = (t[0], t[1]) if t else (None, None)
+            h.ws = -1
+        return h.trigger_type
+
+    def _triggered(self, found: list[_Hit]) -> list[_Hit]:
+        """Unknown names after place words: a close spelling of a place, else id null."""
+        view = self.view
+        spans = sorted((h.start, h.end) for h in found)
+        out = []
+        for m in _TRIGGER_WORD.finditer(view):
+            name = self._name_after(m.end())
+            if name is None or _overlaps(spans, *name):
+                continue
+            s, e = name
+            text = view[s:e]
+            best = self.gaz._fuzzy(text, "trigger")
+            if best is None and " " in text:
+                best = self.gaz._fuzzy(text.split(" ")[0], "trigger")
+                if best is not None:
+                    e = s + len(text.split(" ")[0])
+            if best is not None:
+                form, score = best
+                forms = [(x, form) for x in self.gaz.forms[form] if x.strong and self.gaz.entries[x.entry].type == "place"]
+                if forms:
+                    out.append(_Hit(s, e, forms, "fuzzy", score, (m.start(), m.end()), "place"))
+                    continue
+            out.append(_Hit(s, e, [], "trigger", None, (m.start(), m.end()), "place"))
+        return out
+
+    def _name_after(self, pos: int) -> tuple[int, int] | None:
+        """The name after a trigger word: one word, two when the first is a name head."""
+        m = _NEXT_NAME.match(self.view, pos)
+        if m is None:
+            return None
+        first, second = m.group(1), m.group(2)
+        if first in NOT_NAMES or first in PLACE_TRIGGERS or len(_core(first)) < 2:
+            return None
+        if second and first in NAME_HEADS and second not in NOT_NAMES:
+            return m.start(1), m.end(2)
+        return m.start(1), m.end(1)
+
+    def _fuzzy(self, found: list[_Hit]) -> list[_Hit]:
+        """Misspelt and variant names among the words no other hit covers.
+
+        Measured on the development articles, one edit on any word of five letters
+        or more finds mostly ordinary words (السورية → السكرية, القانون → القابون,
+        الأخبار → الأنبار: 32,000 hits on 2,400 articles, nearly all wrong), so the
+        fallback looks only where a misspelling is likely and safe:
+
+        - a multi-word name with one telling word identical and each other word one
+          edit away ("قوات سوريا الديموقراطية"); it may swallow shorter exact hits
+          inside it, as `resolve_overlaps` would (their `match` becomes "replaced");
+        - a name split by a stray space ("السعودي ة", "الر ق ة");
+        - one word one edit from a name the document has exactly ("الميادبن" beside
+          "الميادين"; six letters or more without ال), or from any name when the word
+          is long (`LONG_WORD`).
+
+        What a word could be is looked up once per distinct word and kept
+        (`Gazetteer.word_info`), so a document costs about one dictionary look-up a word.
+        """
+        gaz = self.gaz
+        view = self.view
+        cache = gaz._info_cache
+        texts = set(_WORD.findall(view))
+        for t in texts.difference(cache):
+            gaz.word_info(t)
+        cands = sorted(t for t in texts if cache[t] is not None)
+        fragments = [m.span() for m in _FRAGMENT.finditer(view)]
+        if not cands and not fragments:
+            return []
+        spans = sorted(found, key=lambda h: (h.start, h.end))
+        starts = [h.start for h in spans]
+        out: list[_Hit] = []
+
+        def owner(s: int, e: int) -> _Hit | None:
+            for h in out:
+                if h.start < e and s < h.end:
+                    return h
+            k = bisect.bisect_right(starts, s) - 1
+            for c in (k, k + 1):
+                if 0 <= c < len(spans) and spans[c].start < e and s < spans[c].end and spans[c].match != "replaced":
+                    return spans[c]
+            return None
+
+        def window_ok(words: list, i: int, k: int) -> bool:
+            if i < 0 or i + k > len(words):
+                return False
+            if any(view[words[j][1]:words[j + 1][0]] != " " for j in range(i, i + k - 1)):
+                return False
+            lo, hi = words[i][0], words[i + k - 1][1]
+            inner = [owner(w[0], w[1]) for w in words[i:i + k]]
+            got = {o for o in inner if o is not None}
+            if any(h.start < lo or h.end > hi or h.match != "exact" for h in got):
+                return False  # a hit reaching outside the window, or not an exact one
+            return not (len(got) == 1 and None not in inner)
+
+        def take(words: list, i: int, k: int, hit: _Hit) -> None:
+            for w in words[i:i + k]:
+                o = owner(w[0], w[1])
+                if o is not None:
+                    o.match = "replaced"
+            out.append(hit)
+
+        # where the candidate words are
+        places = []
+        for t in cands:
+            j = view.find(t)
+            while j != -1:
+                e = j + len(t)
+                if (j == 0 or not _is_letter(view[j - 1])) and (e == len(view) or not _is_letter(view[e])):
+                    places.append((j, e, t))
+                j = view.find(t, j + 1)
+        places.sort()
+        # multi-word names with one misspelt word
+        for s, e, t in places:
+            parts = cache[t][0]
+            if not parts or owner(s, e) is not None and owner(s, e).match != "exact":
+                continue
+            words, me = self._words_around(s, e, 2, 2)
+            for stem, prefix, k, pos, _, _ in parts:
+                i = me - pos
+                if (pos and prefix) or not window_ok(words, i, k):
+                    continue
+                forms = {f for p in range(k) for f in gaz._multi.get((k, p, words[i + p][2]), ())}
+                forms.update(f for st, _ in _stems(words[i][2]) for f in gaz._multi.get((k, 0, st), ()))
+                best = self._fuzzy_window(words[i:i + k], sorted(forms))
+                if best is not None:
+                    take(words, i, k, self._fuzzy_hit(words[i][0], words[i + k - 1][1], *best))
+                    break
+        # stray spaces: one-letter pieces next to a word ("السعودي ة", "الر ق ة", "م صر")
+        for fs, fe in fragments:
+            if owner(fs, fe) is not None:
+                continue
+            pieces = [(fs, fe)]
+            m = _WORD_BEFORE.search(view, max(0, fs - 40), fs)
+            me = 0
+            if m:
+                pieces.insert(0, m.span(1))
+                me = 1
+            for _ in range(2):
+                m = _WORD_AFTER.match(view, pieces[-1][1])
+                if not m:
+                    break
+                pieces.append(m.span(1))
+            for i, k in ((me - 1, 3), (me - 1, 2), (me, 2), (me, 3)):
+                if i < 0 or i + k > len(pieces):
+                    continue
+                words = [(a, b, view[a:b]) for a, b in pieces[i:i + k]]
+                for stem, prefix in _stems(words[0][2]):
+                    form = gaz._nospace.get(stem + "".join(w[2] for w in words[1:]))
+                    if form is not None and len(form) > 3 and window_ok(words, 0, k):
+                        lo, hi = words[0][0], words[-1][1]
+                        take(words, 0, k, self._fuzzy_hit(lo, hi, form, _similarity(view[lo:hi], form, k - 1), prefix))
+                        break
+                if owner(fs, fe) is not None:
+                    break
+        # single words
+        seen = None
+        for s, e, t in places:
+            near = cache[t][1]
+            if not near or owner(s, e) is not None:
+                continue
+            if seen is None:  # entries the document names exactly: their other spellings are likely here
+                seen = set()
+                for h in found:
+                    strong = {f.entry for f, _ in h.forms if f.strong}
+                    if len(strong) == 1 and h.match == "exact":
+                        seen |= strong
+            best = None
+            for stem, prefix, form, dist, n in near:
+                if n >= LONG_WORD or any(x.entry in seen for x in gaz.forms[form] if x.strong):
+                    best = max(best or (0.0,), (_similarity(stem, form, dist), form, prefix))
+            if best is not None:
+                score, form, prefix = best
+                take([(s, e, t)], 0, 1, self._fuzzy_hit(s, e, form, score, prefix))
+        return out
+
+    def _words_around(self, s: int, e: int, before: int, after: int) -> tuple[list, int]:
+        """The word [s, e) with up to `before` words before it and `after` after it,
+        as (start, end, text) triples, and the index of [s, e) among them."""
+        view = self.view
+        lo = max(0, s - 16 * before)
+        left = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(view, lo, s)]
+        if left and left[0][0] == lo and lo > 0 and _is_letter(view[lo - 1]):
+            left = left[1:]  # cut in the middle of a word
+        right = []
+        for m in _WORD.finditer(view, e, min(len(view), e + 16 * after)):
+            right.append((m.start(), m.end(), m.group()))
+            if len(right) == after:
+                break
+        left = left[-before:] if before else []
+        return left + [(s, e, view[s:e])] + right, len(left)
+
+    def _fuzzy_window(self, window: list, forms: list[str]) -> tuple[str, float, str] | None:
+        """The best multi-word name for a window of words, or None.
+
+        Each word is identical or one edit away (and six letters or more without
+        ال); at least one identical word is telling: "قوات سوريا الديموقراطية", but
+        not "الجزيرة الكورية" (السورية) nor "مدينة طرابلس" (جرابلس).
+        """
+        from rapidfuzz.distance import Levenshtein
+
+        texts = [w[2] for w in window]
+        best = None
+        for stem, prefix in _stems(texts[0]):
+            words = [stem, *texts[1:]]
+            for form in forms:
+                dist, telling = 0, False
+                for a, b in zip(words, form.split(" ")):
+                    if a == b:
+                        telling = telling or b not in GENERIC_WORDS
+                        continue
+                    d = Levenshtein.distance(a, b, score_cutoff=1)
+                    if d > 1 or len(_core(b)) < SUPPORTED_WORD or not _acceptable(a, b, d):
+                        break
+                    dist += d
+                else:
+                    if telling and dist and dist <= max_edits(len(_core(form))):
+                        best = max(best or (0.0,), (_similarity(" ".join(words), form, dist), form, prefix))
+        return None if best is None else (best[1], best[0], best[2])
+
+    def _fuzzy_hit(self, s: int, e: int, form: str, score: float, prefix: str) -> _Hit:
+        forms = [(x, form) for x in self.gaz.forms[form] if x.strong and x.kind == "exact"]
+        t = self._trigger(s)
+        # after لل the name starts at the article's remnant ل, as in PhraseMatcher
+        return _Hit(s + len(prefix), e, forms, "fuzzy", score, t[0] if t else None, t[1] if t else None)
+
+    # -- resolving ----------------------------------------------------------------------
+    def _resolve(self, hits: list[_Hit]) -> None:
+        """Decide each hit's entry; leave it undecided (with candidates) when unsure."""
+        gaz = self.gaz
+        # 1. hits whose forms name one entry (after the trigger word's type has spoken)
+        context: list[tuple[int, int]] = []  # (entry, view position) of decided mentions
+        pending = []
+        for h in hits:
+            entries = {f.entry for f, _ in h.forms}
+            if not entries:
+                continue
+            strong = {f.entry for f, _ in h.forms if f.strong}
+            if (len(entries) > 1 or not strong) and self._typed(h) is not None:
+                typed = {i for i in entries if gaz.entries[i].type == h.trigger_type}
+                if typed:
+                    if typed != entries or not strong & typed:
+                        h.how = "trigger"
+                    entries = typed
+                    # after its trigger word a weak alias is a name: مدينة الباب
+                    strong = (strong & typed) or typed
+            strong &= entries
+            if len(entries) == 1 and strong:
+                h.decided = next(iter(entries))
+                context.append((h.decided, h.start))
+            else:
+                pending.append((h, entries, strong))
+        # 2. the rest by the document's other mentions and the admin hierarchy; the
+        #    occurrences of one form are decided together, so they agree
+        ctx = [(set(gaz.ancestors(i)) | {i}, pos, i) for i, pos in context]
+        mentioned = {i for i, _ in context}
+        groups: dict[tuple, list] = defaultdict(list)
+        for h, entries, strong in pending:
+            key = (tuple(sorted(entries)), tuple(sorted(strong)), h.how == "trigger" and h.start)
+            groups[key].append(h)
+        for (entries, strong, _), group in groups.items():
+            scores = {i: (1.0 if i in strong else 0.0) + (2.0 if i in mentioned else 0.0) for i in entries}
+            base = {i: 1.0 if i in strong else 0.0 for i in entries}
+            for i in entries:
+                mine = set(gaz.ancestors(i)) | {i}
+                support = 0.0
+                for h in group:
+                    best = 0.0
+                    for theirs, pos, j in ctx:
+                        if j == i:
+                            continue
+                        shared = mine & theirs
+                        if shared:
+                            w = sum(0.5 if gaz.entries[k].subtype == "country" else 1.0 for k in shared)
+                            best = max(best, w * (1.5 if abs(pos - h.start) < 300 else 1.0))
+                    support = max(support, best)
+                scores[i] += support
+            ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+            top, top_score = ranked[0]
+            second = ranked[1][1] if len(ranked) > 1 else -1.0
+            if top_score > second and (top in strong or top_score > 1.0):
+                how = "context" if top_score > base[top] else "name"  # "name": only its name, the others' weak alias
+                for h in group:
+                    h.decided = top
+                    h.how = h.how or how
+                continue
+            tops = {i for i, sc in ranked if sc == top_score}
+            for h in group:
+                if not strong:
+                    h.match = "drop"  # a weak alias with nothing to support it is not a mention
+                h.forms = [(f, form) for f, form in h.forms if f.entry in tops]
+
+    def _mention(self, h: _Hit) -> dict | None:
+        if h.match == "drop":
+            return None
+        gaz = self.gaz
+        span = self.doc.nspan(h.start, h.end)
+        if span.start >= span.end:
+            return None
+        m = {"text": span.text, "start": span.start, "end": span.end}
+        if h.decided is not None:
+            e = gaz.entries[h.decided]
+            m.update(id=e.id, name=e.name, type=e.type, subtype=e.subtype)
+        elif h.forms:
+            cands = sorted({f.entry for f, _ in h.forms})
+            es = [gaz.entries[i] for i in cands]
+            types = {e.type for e in es}
+            names = {e.name for e in es}
+            subtypes = {e.subtype for e in es}
+            m.update(id=None, name=names.pop() if len(names) == 1 else None,
+                     type=types.pop() if len(types) == 1 else es[0].type,
+                     subtype=subtypes.pop() if len(subtypes) == 1 else None)
+            m["candidates"] = [_candidate(gaz, e) for e in es]
+        else:
+            m.update(id=None, name=None, type=h.trigger_type or "place", subtype=None)
+        m["match"] = h.match
+        if h.score is not None:
+            m["score"] = h.score
+        if h.how:
+            m["resolved_by"] = h.how
+        if h.trigger is not None and (h.match in ("trigger", "variant", "fuzzy") or h.how == "trigger"):
+            t = self.doc.nspan(*h.trigger)
+            m["trigger"] = t.to_json()
+        return m
+
+
+def _candidate(gaz: Gazetteer, e) -> dict:
+    out = {"id": e.id, "name": e.name, "type": e.type, "subtype": e.subtype}
+    if e.parent and e.parent in gaz.by_id:
+        out["parent"] = e.parent
+        out["parent_name"] = gaz.entry(e.parent).name
+    return out
+
+
+# --- loading and caching -------------------------------------------------------------
+
+_MEMORY: dict[str, Gazetteer] = {}
+
+
+def cache_dir() -> Path:
+    """Where compiled gazetteers are kept: $CLAIMX_CACHE, else the user cache folder."""
+    env = os.environ.get("CLAIMX_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or (
+        os.path.join(os.environ.get("LOCALAPPDATA", ""), "claimx") if sys.platform == "win32" else
+        os.path.expanduser("~/Library/Caches") if sys.platform == "darwin" else os.path.expanduser("~/.cache"))
+    return Path(base) / "claimx"
+
+
+def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = True,
+                   disk_cache: bool | None = None) -> Gazetteer:
+    """The default gazetteer plus extension files, compiled; cached by content hash.
+
+    Raises `claimx.errors.GazetteerError` naming file, line and key when a file is
+    invalid. The compiled matcher is kept in memory for the process and pickled
+    to `cache_dir()` (disable with ``disk_cache=False`` or ``CLAIMX_NO_CACHE=1``).
+
+    >>> gaz = load_gazetteer(["extra.yaml"])  # doctest: +SKIP
+    """
+    from .gazetteer_data import DEFAULT_FILES, gazetteer_hash, load_entries
+
+    paths = tuple(str(p) for p in paths)
+    key = gazetteer_hash(paths, include_default=include_default)
+    key = f"{key[:32]}-{CACHE_VERSION}-{sys.version_info[0]}{sys.version_info[1]}"
+    got = _MEMORY.get(key)
+    if got is not None:
+        return got
+    if disk_cache is None:
+        disk_cache = not os.environ.get("CLAIMX_NO_CACHE")
+    file = cache_dir() / f"gazetteer-{key}.pickle"
+    if disk_cache:
+        try:
+            with open(file, "rb") as fh:
+                got = pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            got = None  # absent or stale: rebuild below
+    if got is None:
+        entries = load_entries(paths, include_default=include_default)
+        files = [f"gazetteer/{name}" for name in DEFAULT_FILES] * include_default + list(paths)
+        got = Gazetteer(entries, key, files)
+        if disk_cache:
+            _save(file, got)
+    _MEMORY[key] = got
+    return got
+
+
+def _save(file: Path, gaz: Gazetteer) -> None:
+    """Write the pickle atomically; a cache that cannot be written is only slower."""
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.{time.monotonic_ns()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, file)
+    except OSError:
+        pass
