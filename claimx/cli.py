@@ -191,6 +191,33 @@ def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers, eng
     _run(config, _stage("extract", gazetteers, **engine_settings(engine, models)))
 
 
+@main.command()
+@batch_options
+@gazetteer_option
+@engine_options
+def tag(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers, engine, models):
+    """Write one document record a line with its places, actors and sources.
+
+    Each mention has exact offsets, the entry's id, name, type and subtype
+    (`id` is null for an unknown "قرية X" or an ambiguous name, which then
+    lists its `candidates`). Schema: `claimx schema doc`.
+
+    \b
+    claimx tag seeds/ | jq -c '.mentions[] | [.text, .type, .id]'
+    claimx tag articles.jsonl --gazetteer extra.yaml -o tagged.jsonl
+    """
+    from .errors import ClaimxError
+
+    config = _config(inputs, output, glob, errors_path, fail_fast, quiet, "documents")
+    stage = _stage("tag", gazetteers, **engine_settings(engine, models))
+    if not config.cache_dir:
+        try:  # a broken extension file is reported before any input is read
+            stage.pipeline().gazetteer
+        except ClaimxError as e:
+            raise click.ClickException(str(e)) from None
+    _run(config, stage)
+
+
 @main.command("eval")
 @click.option("--gold", "gold_paths", multiple=True, required=True, type=click.Path(exists=True, dir_okay=False),
               help="Gold YAML file (repeatable).")
@@ -198,9 +225,11 @@ def extract(inputs, output, glob, errors_path, fail_fast, quiet, gazetteers, eng
 @click.option("--glob", default="*.txt", show_default=True, help="Files to read inside folders.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable figures.")
 @click.option("--details", is_flag=True, help="List every missed, spurious and wrong claim.")
+@click.option("--entities", "with_entities", is_flag=True,
+              help="Also score gazetteer mentions against the gold `entities` (typed recall, id consistency).")
 @gazetteer_option
 @engine_options
-def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, engine, models):
+def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, with_entities, engine, models):
     """Score claims against gold annotations: P/R/F1 and attribute accuracy.
 
     Documents are matched to gold by id (the file stem for text files, the
@@ -217,6 +246,7 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, engine, models
 
     pipe = _pipeline(gazetteers, **engine_settings(engine, models))
     scores = Scores()
+    ent_scores = None
     try:
         for gold_path in gold_paths:
             gold = load_gold(gold_path)
@@ -229,6 +259,8 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, engine, models
                     continue
                 found.add(key)
                 score_document(doc.text, key, gold["docs"][key], pipe.extract(doc), gold_path, scores)
+                if with_entities:
+                    ent_scores = _score_entities(pipe, doc, key, gold["docs"][key], ent_scores)
             for e in errors:
                 click.echo(f"claimx: error: {e.message}", err=True)
             missing = sorted(wanted - found)
@@ -240,6 +272,10 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, engine, models
     result = scores.as_dict()
     if details:
         result["errors"] = scores.errors
+    if ent_scores is not None:
+        result["entities"] = ent_scores.as_dict()
+        if details:
+            result["entity_errors"] = ent_scores.errors
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
@@ -249,9 +285,32 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, engine, models
     for k in ("source_accuracy", "content_accuracy", "polarity_accuracy", "type_accuracy", "hedge_recall", "hedge_false_rate"):
         v = result[k]
         click.echo(f"{k:<18} {'n/a' if v is None else f'{v:.3f}'}")
+    if ent_scores is not None:
+        _echo_entities(result["entities"])
     if details:
-        for e in scores.errors:
+        for e in scores.errors + (ent_scores.errors if ent_scores is not None else []):
             click.echo(json.dumps(e, ensure_ascii=False))
+
+
+def _score_entities(pipe, doc, key, gold_doc, ent_scores):
+    from .entity_eval import EntityScores, score_entities
+
+    ent_scores = ent_scores or EntityScores()
+    gaz = pipe.gazetteer
+    score_entities(doc.text, key, gold_doc, gaz.tag(doc) if gaz is not None else [], ent_scores)
+    return ent_scores
+
+
+def _echo_entities(e: dict) -> None:
+    def fmt(v):
+        return "n/a" if v is None else f"{v:.3f}"
+
+    click.echo(f"entities  typed recall {fmt(e['typed_recall'])}  tagged {fmt(e['tagged_recall'])}  "
+               f"with id {fmt(e['resolved'])}  (occurrences {e['occurrences']})  "
+               f"consistency {fmt(e['consistency'])}  (entities {e['entities']})")
+    for t, f in e["by_type"].items():
+        click.echo(f"  {t:<10} typed recall {fmt(f['typed_recall'])}  consistency {fmt(f['consistency'])}  "
+                   f"(occurrences {f['occurrences']}, entities {f['entities']})")
 
 
 @main.command()
@@ -273,3 +332,12 @@ main.add_command(_models_cmd)  # claimx models download|list (issue 7)
 
 from .commands_batch import cache as _cache_cmd, diff as _diff_cmd  # noqa: E402  (issue 5)
 main.add_command(_cache_cmd), main.add_command(_diff_cmd)
+
+
+def _register_gazetteer_commands() -> None:
+    from .commands_gazetteer import gazetteer_group
+
+    main.add_command(gazetteer_group)
+
+
+_register_gazetteer_commands()

@@ -91,6 +91,15 @@ class Pipeline:
             rec["tokens"] = [[s, e] for s, e in tokens(doc)]
         return rec
 
+    def tag(self, doc: Document) -> dict:
+        """The document record with its place, actor and source mentions (`claimx tag`)."""
+        gaz = self.gazetteer
+        if gaz is None:
+            from .errors import ClaimxError
+
+            raise ClaimxError("the gazetteer is not available in this installation; reinstall claimx")
+        return gaz.record(doc, self.outlet(doc))
+
     def extract(self, doc: Document) -> list[dict]:
         sentences = split_sentences(doc)
         drafts = find_claims(doc, self.lexicons, sentences)

@@ -26,10 +26,22 @@ DOC_INFO = {
                    "outlet": OUTLET, "encoding": {"type": "string"}, "meta": {"type": "object"}},
 }
 
+# A gazetteer mention (`claimx tag`, and a claim's `entities`). `id` is null for an
+# unknown place after a trigger word ("قرية X") and for an ambiguous name, which
+# then lists its `candidates`; `in` says which span of a claim holds it.
 MENTION = _span({
     "id": {"type": ["string", "null"]}, "name": {"type": ["string", "null"]},
     "type": {"enum": ["place", "actor", "source"]}, "subtype": {"type": ["string", "null"]},
-})
+    "match": {"enum": ["exact", "variant", "fuzzy", "trigger"]},
+    "score": {"type": "number", "minimum": 0, "maximum": 1},
+    "resolved_by": {"enum": ["context", "trigger", "name"]},
+    "trigger": _span(),
+    "candidates": {"type": "array", "items": {
+        "type": "object", "required": ["id", "name", "type", "subtype"],
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
+                       "subtype": {"type": "string"}, "parent": {"type": "string"}, "parent_name": {"type": "string"}}}},
+    "in": {"enum": ["source", "recipient", "content"]},
+}, required=("text", "start", "end", "id", "name", "type", "subtype"))
 
 CLAIM = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
