@@ -20,6 +20,7 @@ DOC_SCHEMA = "claimx.doc/1"
 # Bylines and footers that name the outlet: "المصدر : الجزيرة + الفرنسية",
 # "السورية نت - …", "الدرر الشامية:", "(فرانس برس)".
 _OUTLET_FOOTER = re.compile(r"^[ \t]*(?:ال)?مصدر[ \t]*[:：][ \t]*(?P<name>[^\n+|،,]{2,40}?)[ \t]*(?:[+|،,\n]|$)", re.M)
+_COPYRIGHT = re.compile(r"©|جميع الحقوق|حقوق النشر|حقوق الطبع|كل الحقوق")
 _OUTLET_LEAD = re.compile(r"^[ \t]*(?P<name>[^\W\d_][^\n:\-–—]{1,28}?)[ \t]*(?:[-–—]|:)[ \t]+\S", re.M)
 
 
@@ -44,6 +45,9 @@ class Pipeline:
         o = self.options
         self.lexicons: Lexicons = default_lexicons() if not (o.cues or o.hedges) else Lexicons(o.cues, o.hedges)
         self._gazetteer = None
+        self._url_index: dict | None = None
+        if o.gazetteers:
+            self.gazetteer  # extension files named by the user are checked up front, before any input
 
     @property
     def gazetteer(self):
@@ -58,21 +62,61 @@ class Pipeline:
         return self._gazetteer or None
 
     # -- stages -------------------------------------------------------------
-    def outlet(self, doc: Document) -> dict | None:
-        meta_outlet = doc.meta.get("outlet") if isinstance(doc.meta, dict) else None
-        head = doc.text[:400]
-        tail_start = max(0, len(doc.text) - 400)
-        candidates = []
-        for m in _OUTLET_FOOTER.finditer(doc.text, tail_start):
-            candidates.append((m.start("name"), m.end("name")))
-        for m in _OUTLET_LEAD.finditer(head):
+    def outlet(self, doc: Document, mentions: list[dict] | None = None) -> dict | None:
+        """The outlet that published the article, when the text or its URL says so.
+
+        In order: a source footer ("المصدر : الجزيرة"); the page URL's domain
+        (`doc.meta.url`) matched to a gazetteer source's `url`; a byline opening
+        the text ("السورية نت - …", "الدرر الشامية:"), kept only when it names a
+        gazetteer source (when `mentions` are given); a source named next to a
+        copyright notice; finally `doc.meta.outlet`.
+        """
+        meta = doc.meta if isinstance(doc.meta, dict) else {}
+        for m in _OUTLET_FOOTER.finditer(doc.text, max(0, len(doc.text) - 400)):
+            return self._outlet_span(doc, m.start("name"), m.end("name"), mentions)
+        by_url = self._outlet_from_url(meta.get("url"))
+        if by_url is not None:
+            return by_url
+        for m in _OUTLET_LEAD.finditer(doc.text[:400]):
             if len(m.group("name").split()) <= 3:
-                candidates.append((m.start("name"), m.end("name")))
-                break
-        if not candidates:
-            return {"text": str(meta_outlet), "start": None, "end": None, "entity": None} if meta_outlet else None
-        s, e = candidates[0]
-        return {"text": doc.text[s:e], "start": s, "end": e, "entity": None}
+                lead = self._outlet_span(doc, m.start("name"), m.end("name"), mentions)
+                if mentions is None or lead["entity"]:
+                    return lead
+            break
+        for m in _COPYRIGHT.finditer(doc.text):
+            near = [x for x in mentions or () if x["type"] == "source" and x["id"]
+                    and abs(x["start"] - m.start()) < 80]
+            if near:
+                return {"text": near[0]["text"], "start": near[0]["start"], "end": near[0]["end"], "entity": near[0]["id"]}
+        if meta.get("outlet"):
+            return {"text": str(meta["outlet"]), "start": None, "end": None, "entity": None}
+        return None
+
+    @staticmethod
+    def _outlet_span(doc: Document, s: int, e: int, mentions: list[dict] | None) -> dict:
+        inside = [x for x in mentions or () if s <= x["start"] and x["end"] <= e and x["type"] == "source" and x["id"]]
+        return {"text": doc.text[s:e], "start": s, "end": e, "entity": inside[0]["id"] if inside else None}
+
+    def _outlet_from_url(self, url) -> dict | None:
+        if not isinstance(url, str) or not url or self.gazetteer is None:
+            return None
+        from urllib.parse import urlsplit
+
+        parsed = urlsplit(url if "//" in url else "//" + url)
+        host, path = (parsed.hostname or "").lower(), parsed.path.lower()
+        if self._url_index is None:  # host → [(path prefix, entry)], longest prefix first
+            index: dict = {}
+            for e in self.gazetteer.entries:
+                if getattr(e, "url", None):
+                    h, _, p = e.url.lower().partition("/")
+                    index.setdefault(h, []).append(("/" + p if p else "", e))
+            self._url_index = {h: sorted(v, key=lambda x: -len(x[0])) for h, v in index.items()}
+        parts = host.split(".")
+        for k in range(len(parts) - 1):  # arabic.rt.com → rt.com
+            for prefix, entry in self._url_index.get(".".join(parts[k:]), ()):
+                if path.startswith(prefix):
+                    return {"text": entry.name, "start": None, "end": None, "entity": entry.id}
+        return None
 
     def normalize(self, doc: Document) -> dict:
         n = doc.normalized
@@ -98,13 +142,18 @@ class Pipeline:
             from .errors import ClaimxError
 
             raise ClaimxError("the gazetteer is not available in this installation; reinstall claimx")
-        return gaz.record(doc, self.outlet(doc))
+        mentions = gaz.tag(doc)
+        return {"schema": DOC_SCHEMA, "id": doc.id, "doc": doc.info(self.outlet(doc, mentions)), "text": doc.text,
+                "mentions": mentions}
 
     def extract(self, doc: Document) -> list[dict]:
         sentences = split_sentences(doc)
         drafts = find_claims(doc, self.lexicons, sentences)
-        records = to_records(doc, drafts, self.lexicons, self.outlet(doc))
+        if not drafts:
+            return []
         gaz = self.gazetteer
-        if gaz is not None and records:
-            gaz.attach(doc, records)
+        mentions = gaz.tag(doc) if gaz is not None else None
+        records = to_records(doc, drafts, self.lexicons, self.outlet(doc, mentions))
+        if gaz is not None:
+            gaz.attach(doc, records, mentions)
         return records
