@@ -127,7 +127,8 @@ class Pipeline:
             "text": doc.text,
             "normalized": {"text": n.text, "steps": list(n.steps)},
             "sentences": [
-                {"index": s.index, "start": s.start, "end": s.end, "text": doc.text[s.start:s.end]}
+                {"index": s.index, "start": s.start, "end": s.end, "text": doc.text[s.start:s.end],
+                 "boilerplate": s.boilerplate}
                 for s in split_sentences(doc)
             ],
         }

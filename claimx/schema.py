@@ -85,7 +85,7 @@ DOC = {
         "text": {"type": "string"},
         "normalized": {"type": "object", "required": ["text", "steps"],
                        "properties": {"text": {"type": "string"}, "steps": {"type": "array", "items": {"type": "string"}}}},
-        "sentences": {"type": "array", "items": _span({"index": {"type": "integer"}})},
+        "sentences": {"type": "array", "items": _span({"index": {"type": "integer"}, "boilerplate": {"type": "boolean"}})},
         "tokens": {"type": "array", "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}},
         "mentions": {"type": "array", "items": MENTION},
     },

@@ -130,3 +130,11 @@ def test_cli_schema_prints_json_schema(name):
 
 def test_cli_version():
     assert "claimx" in run("--version").output
+
+
+def test_cli_normalize_flags_boilerplate_sentences():
+    text = "قال المرصد إن الهجوم فشل.\nاقرأ أيضا\nزر الذهاب إلى الأعلى\n"
+    d = lines(run("normalize", "-", "-q", input=text).stdout)[0]
+    flags = {s["text"]: s["boilerplate"] for s in d["sentences"]}
+    assert flags["قال المرصد إن الهجوم فشل."] is False
+    assert flags["زر الذهاب إلى الأعلى"] is True
