@@ -85,6 +85,7 @@ def wait_idle(max_load: float, max_wait: float) -> float:
 
 
 ENV: dict | None = None  # set by main(): PYTHONPATH=the snapshot
+CWD: str = str(ROOT)  # set by main(): the snapshot
 
 
 def snapshot(kind: str, workdir: Path) -> tuple[Path, str]:
@@ -115,8 +116,9 @@ def measure(cmd: list[str], *, stdin_path: str | None = None, env: dict | None =
     load = wait_idle(*idle)
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     t0 = time.perf_counter()
+    # cwd: the snapshot, because `python -m` puts the current folder first on sys.path
     proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env=env if env is not None else ENV, cwd=str(ROOT))
+                            env=env if env is not None else ENV, cwd=CWD)
     peak_tree = 0
     done = threading.Event()
 
@@ -181,7 +183,7 @@ def gazetteer_names(dst: Path) -> dict:
 
 
 def has_command(name: str) -> bool:
-    return subprocess.run(CLAIMX + [name, "--help"], capture_output=True, cwd=str(ROOT), env=ENV).returncode == 0
+    return subprocess.run(CLAIMX + [name, "--help"], capture_output=True, cwd=CWD, env=ENV).returncode == 0
 
 
 def run_stage(stage: str, corpus: Path, scale: int, jobs_list: list[int], workdir: Path, idle, modes) -> list[dict]:
@@ -214,32 +216,33 @@ def run_stage(stage: str, corpus: Path, scale: int, jobs_list: list[int], workdi
     return rows
 
 
-def run_peer(corpus: Path, scale: int, patterns: Path, idle) -> dict | None:
+def run_peer(corpus: Path, scale: int, patterns: Path, idle, processes: int = 1) -> dict | None:
     if not PEER_PYTHON.exists():
         print(f"  peer skipped: {PEER_PYTHON} missing (python -m venv .venv-bench && "
               ".venv-bench/bin/pip install 'spacy>=3.8,<3.9')")
         return None
-    m = measure([str(PEER_PYTHON), str(ROOT / "benchmarks" / "bench_peer.py"), str(corpus), str(patterns)],
-                idle=idle)
+    m = measure([str(PEER_PYTHON), str(ROOT / "benchmarks" / "bench_peer.py"), str(corpus), str(patterns),
+                 str(processes)], idle=idle)
     size, docs = corpus.stat().st_size, count_lines(corpus)
     info = {}
     for line in m["stderr"].splitlines():
         if line.startswith("{"):
             info = json.loads(line)
-    r = {"stage": "spacy-peer", "scale": scale, "jobs": 1, "mode": "plain", "articles": docs,
+    r = {"stage": "spacy-peer", "scale": scale, "jobs": processes, "mode": "plain", "articles": docs,
          "mb": round(size / 1e6, 1), "articles_per_s": round(docs / m["wall"], 1),
          "mb_per_s": round(size / 1e6 / m["wall"], 2), **{k: (round(v, 3) if isinstance(v, float) else v)
                                                           for k, v in m.items()}, "peer": info}
-    print(f"  spacy-peer x{scale:<3}                {m['wall']:8.2f} s  {r['mb_per_s']:6.2f} MB/s  "
+    print(f"  spacy-peer x{scale:<3} jobs {processes}          {m['wall']:8.2f} s  {r['mb_per_s']:6.2f} MB/s  "
           f"cpu {m['cpu']:7.1f} s  rss {m['max_rss_mb']:6.0f} MB  load {m['load1']}  {info}", flush=True)
     return r
 
 
-def startup(short: Path, repeat: int) -> dict:
+def startup(short: Path, repeat: int, idle) -> dict:
     out = {}
     for name, cmd in (("help", [str(Path(sys.executable).parent / "claimx"), "--help"]),
                       ("extract_one_article", [str(Path(sys.executable).parent / "claimx"), "extract",
                                                str(short), "-q"])):
+        wait_idle(*idle)
         walls = [measure(cmd)["wall"] for _ in range(repeat)]
         out[name] = {"median": round(statistics.median(walls), 3), "min": round(min(walls), 3),
                      "max": round(max(walls), 3), "runs": repeat}
@@ -260,13 +263,10 @@ def ratios(rows: list[dict]) -> dict:
 
     out = {}
     for scale in sorted({r["scale"] for r in rows}):
-        peer = get("spacy-peer", scale, 1, "plain")
-        ex1 = get("extract", scale, 1, "plain")
-        ex2 = get("extract", scale, 2, "plain")
-        if peer and ex1:
-            out[f"x{scale} extract jobs1 / spaCy peer (speed)"] = round(peer["wall"] / ex1["wall"], 2)
-        if peer and ex2:
-            out[f"x{scale} extract jobs2 / spaCy peer (speed)"] = round(peer["wall"] / ex2["wall"], 2)
+        for jobs in (1, 2):
+            peer, ex = get("spacy-peer", scale, jobs, "plain"), get("extract", scale, jobs, "plain")
+            if peer and ex:
+                out[f"x{scale} extract / spaCy peer, {jobs} process(es) each (speed)"] = round(peer["wall"] / ex["wall"], 2)
         for stage in ("normalize", "tag", "extract"):
             j1, j2 = get(stage, scale, 1, "plain"), get(stage, scale, 2, "plain")
             if j1 and j2:
@@ -315,9 +315,10 @@ def main() -> int:
         return 0
     args.workdir.mkdir(parents=True, exist_ok=True)
     idle = (args.idle_load, args.idle_wait)
-    global ENV
+    global ENV, CWD
     src, code = snapshot(args.snapshot, args.workdir)
     ENV = {**os.environ, "PYTHONPATH": str(src), "CLAIMX_PROGRESS": "0"}
+    CWD = str(src)
     sys.path.insert(0, str(src))
     stages = [s for s in args.stages.split(",") if s != "tag" or has_command("tag")]
     if "tag" in args.stages and "tag" not in stages:
@@ -325,19 +326,23 @@ def main() -> int:
     jobs_list = [int(j) for j in args.jobs.split(",")]
     result = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
               "code": code, "rows": []}
-    print(f"code: {code} ({src})", flush=True)
+    where = subprocess.run(CLAIMX[:1] + ["-c", "import claimx; print(claimx.__file__)"], capture_output=True,
+                           text=True, cwd=CWD, env=ENV).stdout.strip()
+    assert where.startswith(str(src)), f"the benchmark would not run the snapshot: {where}"
+    print(f"code: {code} ({where})", flush=True)
     patterns = args.workdir / "peer-patterns.json"
     result["gazetteer"] = gazetteer_names(patterns)
     print(f"gazetteer for the peer: {result['gazetteer']}", flush=True)
     if not args.no_startup:
-        result["startup"] = startup(ROOT / "seeds" / "000_f8c17ac62d247ec4.txt", 15)
+        result["startup"] = startup(ROOT / "seeds" / "000_f8c17ac62d247ec4.txt", 15, idle)
     for scale in (int(s) for s in args.scales.split(",")):
         corpus = args.corpus if scale == 1 else replicate(args.corpus, args.workdir / f"baly-x{scale}.jsonl", scale)
         print(f"corpus x{scale}: {corpus} ({corpus.stat().st_size / 1e6:.1f} MB)", flush=True)
         if not args.no_peer and result["gazetteer"].get("names"):
-            peer = run_peer(corpus, scale, patterns, idle)
-            if peer:
-                result["rows"].append(peer)
+            for processes in jobs_list:
+                peer = run_peer(corpus, scale, patterns, idle, processes)
+                if peer:
+                    result["rows"].append(peer)
         for stage in stages:
             result["rows"].extend(run_stage(stage, corpus, scale, jobs_list, args.workdir, idle,
                                             args.modes.split(",")))

@@ -39,8 +39,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import itertools
 import os
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -215,6 +215,7 @@ class Cache:
     def __init__(self, root: str | os.PathLike, create: bool = True):
         self.root = Path(root)
         self._base = os.path.join(str(self.root), _ENTRY_DIR, "")
+        self._shards: set[str] = set()
         self.stats = CacheStats()
         self.started = time.time()
         if create:
@@ -259,40 +260,50 @@ class Cache:
 
     def get(self, config: CacheConfig, doc: Any, raw: bool = False) -> str | bytes | None:
         """The cached lines of `doc` (possibly ""), or None on a miss; UTF-8 bytes with `raw`."""
-        path = self.path(document_key(config, doc))
+        return self.lookup(config, doc, raw)[1]
+
+    def lookup(self, config: CacheConfig, doc: Any, raw: bool = False) -> tuple[str, str | bytes | None]:
+        """(key, lines or None): the key is kept to store the lines after a miss."""
+        key = document_key(config, doc)
+        path = self.path(key)
         try:
             with open(path, "rb") as fh:
                 data = fh.read()
         except OSError:
             self.stats.misses += 1
-            return None
+            return key, None
         body = _check_entry(data)
         if body is None:
             self.stats.corrupt += 1
             self.stats.misses += 1
-            return None
+            return key, None
         try:
             os.utime(path)  # "touched by this run", for prune --unused
         except OSError:
             pass
         self.stats.hits += 1
-        return body if raw else body.decode("utf-8")
+        return key, (body if raw else body.decode("utf-8"))
 
-    def put(self, config: CacheConfig, doc: Any, lines: str) -> None:
-        """Store the lines of `doc`; a failure to write is not an error of the batch."""
-        try:
-            body = lines.encode("utf-8")
-        except UnicodeEncodeError:  # lone surrogates from a JSON "\\ud800": not cacheable as UTF-8
-            return
+    def put(self, config: CacheConfig, doc: Any, lines: str | bytes, key: str | None = None) -> bool:
+        """Store the lines of `doc`; False (not an error of the batch) when it cannot."""
+        if isinstance(lines, str):
+            try:
+                lines = lines.encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates from a JSON "\\ud800": not cacheable as UTF-8
+                return False
         header = json.dumps({"claimx-cache": FORMAT, "stage": config.stage, "config": config.short,
-                             "n": lines.count("\n"), "bytes": len(body), "crc32": zlib.crc32(body)})
-        path = Path(self.path(document_key(config, doc)))
+                             "n": lines.count(b"\n"), "bytes": len(lines), "crc32": zlib.crc32(lines)})
+        key = key or document_key(config, doc)
+        shard = f"{self._base}{key[:2]}"
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _atomic_write(path, header.encode() + b"\n" + body, sync=False)
+            if shard not in self._shards:
+                os.makedirs(shard, exist_ok=True)
+                self._shards.add(shard)
+            _atomic_write(f"{shard}{os.sep}{key}.jsonl", header.encode() + b"\n" + lines, sync=False)
         except OSError:
-            return
+            return False
         self.stats.writes += 1
+        return True
 
     # -- runs -------------------------------------------------------------------
     def finish_run(self, stage: str, documents: int) -> None:
@@ -411,16 +422,21 @@ def _read_header(path: str) -> tuple[str, str]:
         return "?", "corrupt"
 
 
-def _atomic_write(path: Path, data: bytes, sync: bool = True) -> None:
+_TMP_COUNTER = itertools.count()
+
+
+def _atomic_write(path: str | os.PathLike, data: bytes, sync: bool = True) -> None:
     """Write a temporary file next to `path`, then rename it into place."""
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".tmp", dir=path.parent)
+    folder, name = os.path.split(os.fspath(path))
+    # unique per process and write; O_EXCL makes a clash (a reused pid) an error, not a mix
+    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}-{name[:12]}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             if sync:
                 fh.flush()
                 os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         try:

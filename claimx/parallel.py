@@ -74,8 +74,12 @@ class Stage:
             out = (out,)
         return "".join([json.dumps(rec, ensure_ascii=False) + "\n" for rec in out])
 
-    def safe_lines(self, doc) -> "str | Crash":
+    def safe_lines(self, doc, as_bytes: bool = False) -> "str | bytes | Crash":
         """`lines`, or a Crash when the stage fails on this document (the batch goes on).
+
+        With `as_bytes`, UTF-8 bytes: what the cache stores and JsonlWriter writes
+        as is, so a worker's result crosses the pipe without a decode and encode
+        (text with lone surrogates stays a str, and fails where it always did: at write).
 
         A ClaimxError other than an InputError (a broken lexicon or gazetteer, a
         missing engine) is about the configuration, not the document: it comes back
@@ -84,7 +88,7 @@ class Stage:
         from .errors import ClaimxError, InputError
 
         try:
-            return self.lines(doc)
+            lines = self.lines(doc)
         except InputError as e:  # the stage found the document itself unusable
             return Crash("", e.reason, hint=e.hint)
         except ClaimxError as e:
@@ -93,6 +97,12 @@ class Stage:
             if os.environ.get("CLAIMX_DEBUG"):
                 raise
             return Crash(type(e).__name__, str(e))
+        if as_bytes:
+            try:
+                return lines.encode("utf-8")
+            except UnicodeEncodeError:
+                pass
+        return lines
 
     def records(self, doc) -> list[dict]:
         out = getattr(self.pipeline(), self.name)(doc)
@@ -137,38 +147,64 @@ def as_stage(process: Any) -> Stage | None:
 # ------------------------------------------------------------------------ workers
 
 _WORKER_STAGE: Stage | None = None
+_WORKER_CACHE: tuple | None = None  # (Cache, CacheConfig) when the workers write the cache
 
 
-def _init_worker(stage: Stage) -> None:
+def _init_worker(stage: Stage, cache_spec: tuple | None = None) -> None:
     import signal
 
-    global _WORKER_STAGE
+    global _WORKER_STAGE, _WORKER_CACHE
     # The parent handles Ctrl-C and termination; a handler inherited through fork
     # (e.g. one that removes the parent's temporary output) must not run here.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_STAGE = stage
+    if cache_spec is not None:
+        from .cache import Cache
+
+        root, config = cache_spec
+        _WORKER_CACHE = (Cache(root, create=False), config)
     stage.pipeline()
 
 
-def _work_chunk(docs: list) -> list:
-    stage = _WORKER_STAGE
-    return [stage.safe_lines(doc) for doc in docs]
+def _work_chunk(docs: list) -> tuple[list, int]:
+    """Worker processes on this machine: lines as bytes, cache entries written here
+    (in parallel, not by the parent); returns the results and the number written."""
+    stage, cache = _WORKER_STAGE, _WORKER_CACHE
+    out, writes = [], 0
+    for doc in docs:
+        result = stage.safe_lines(doc, as_bytes=True)
+        if cache is not None and isinstance(result, bytes):
+            writes += cache[0].put(cache[1], doc, result)
+        out.append(result)
+    return out, writes
 
 
-def work_chunk(stage: Stage, docs: list) -> list:
-    """One chunk of documents → their lines or Crash (the task a Dask worker runs)."""
-    return [stage.safe_lines(doc) for doc in docs]
+def work_chunk(stage: Stage, docs: list) -> tuple[list, int]:
+    """One chunk of documents → their lines (bytes) or Crash (the task a Dask worker
+    runs; the client writes the cache, the workers may not share its filesystem)."""
+    return [stage.safe_lines(doc, as_bytes=True) for doc in docs], 0
 
 
 class _ProcessPool:
-    def __init__(self, stage: Stage, jobs: int):
-        import multiprocessing as mp
+    writes_cache = True
 
-        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    def __init__(self, stage: Stage, jobs: int, cache_spec: tuple | None = None):
+        import multiprocessing as mp
+        import threading
+
+        methods = mp.get_all_start_methods()
+        method = os.environ.get("CLAIMX_START_METHOD")  # fork, forkserver or spawn: an override
+        if method not in methods:
+            # fork is the fastest (workers inherit the built pipeline) but is unsafe once
+            # the process runs other threads (a Dask client, a server): then forkserver
+            if "fork" in methods and threading.active_count() == 1:
+                method = "fork"
+            else:
+                method = "forkserver" if "forkserver" in methods else "spawn"
         self.method = method
         self.workers = jobs
-        self.pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(stage,))
+        self.pool = mp.get_context(method).Pool(jobs, initializer=_init_worker, initargs=(stage, cache_spec))
 
     def submit(self, docs: list):
         return self.pool.apply_async(_work_chunk, (docs,)).get
@@ -185,6 +221,8 @@ class _ProcessPool:
 
 
 class _DaskPool:
+    writes_cache = False
+
     def __init__(self, stage: Stage, address: str):
         from .dask_backend import connect
 
@@ -208,10 +246,10 @@ class _DaskPool:
 
 
 class _Slot:
-    __slots__ = ("doc", "lines", "chunk")
+    __slots__ = ("doc", "lines", "chunk", "key")
 
-    def __init__(self, doc, lines):
-        self.doc, self.lines, self.chunk = doc, lines, None
+    def __init__(self, doc, lines, key=None):
+        self.doc, self.lines, self.chunk, self.key = doc, lines, None, key
 
 
 class _Chunk:
@@ -237,17 +275,23 @@ class Engine:
     chunk_chars: int = CHUNK_CHARS
     pool_description: str = field(default="in-process", init=False)
     _pool: Any = field(default=None, init=False, repr=False)
+    _config: Any = field(default=None, init=False, repr=False)
 
     def _start_pool(self):
         # Build (and so validate) the pipeline here first: a bad lexicon is one
         # clear error in the parent, and forked workers inherit the built pipeline.
         self.stage.pipeline()
-        self._pool = _DaskPool(self.stage, self.dask) if self.dask else _ProcessPool(self.stage, self.jobs)
+        if self.dask:
+            self._pool = _DaskPool(self.stage, self.dask)
+        else:
+            spec = (str(self.cache.root), self._config) if self.cache is not None else None
+            self._pool = _ProcessPool(self.stage, self.jobs, spec)
         self.pool_description = self._pool.describe()
         return self._pool
 
     def run(self, docs: Iterable) -> Iterator[tuple[Any, str]]:
         config = self.cache.config(self.stage.name, self.stage.options) if self.cache is not None else None
+        self._config = config
         parallel = bool(self.dask) or self.jobs > 1
         ok = False
         try:
@@ -279,13 +323,15 @@ class Engine:
         return result
 
     def _run_serial(self, docs, config):
-        cache, stage = self.cache, self.stage
+        cache, stage, raw = self.cache, self.stage, self.raw
         for doc in docs:
-            lines = cache.get(config, doc, self.raw) if cache is not None else None
+            key = lines = None
+            if cache is not None:
+                key, lines = cache.lookup(config, doc, raw)
             if lines is None:
-                lines = stage.safe_lines(doc)
+                lines = stage.safe_lines(doc, as_bytes=raw)
                 if cache is not None and not isinstance(lines, Crash):
-                    cache.put(config, doc, lines)
+                    cache.put(config, doc, lines, key)
             yield doc, self._emit(doc, lines)
 
     def _run_parallel(self, docs, config):
@@ -313,10 +359,15 @@ class Engine:
             building_chars = 0
 
         def settle(chunk: _Chunk):
-            for slot, lines in zip(chunk.slots, chunk.result()):
+            results, writes = chunk.result()
+            if cache is not None:
+                cache.stats.writes += writes
+            for slot, lines in zip(chunk.slots, results):
+                if not self.raw and isinstance(lines, bytes):
+                    lines = lines.decode("utf-8")
                 slot.lines = lines
-                if cache is not None and not isinstance(lines, Crash):
-                    cache.put(config, slot.doc, lines)
+                if cache is not None and not pool.writes_cache and not isinstance(lines, Crash):
+                    cache.put(config, slot.doc, lines, slot.key)
             chunk.slots = []
 
         def ready_head():
@@ -341,8 +392,10 @@ class Engine:
             except Exception as e:  # e.g. --fail-fast: write what was read before, then stop
                 stop = e
                 break
-            lines = cache.get(config, doc, self.raw) if cache is not None else None
-            slot = _Slot(doc, lines)
+            key = lines = None
+            if cache is not None:
+                key, lines = cache.lookup(config, doc, self.raw)
+            slot = _Slot(doc, lines, key)
             pending.append(slot)
             if lines is None:
                 slot.chunk = building

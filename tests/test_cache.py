@@ -33,8 +33,9 @@ CUES = Path(claimx.cache.__file__).parent / "lexicons" / "cues.yaml"
 @pytest.fixture(autouse=True)
 def pinned_code(monkeypatch):
     """Other people edit the package while these tests run; pin the code fingerprint
-    so that only what a test changes can change the key."""
+    so that only what a test changes can change the key (fork carries it to workers)."""
     monkeypatch.setattr(claimx.cache, "code_fingerprint", lambda: "pinned-for-tests")
+    monkeypatch.setenv("CLAIMX_START_METHOD", "fork")
 
 
 def run(*args, input=None):
@@ -68,7 +69,8 @@ def test_cache_warm_run_byte_identical(stage, corpus, tmp_path):
 def test_cache_cold_with_jobs_fills_the_cache(corpus, tmp_path):
     cache = tmp_path / "cache"
     out1, out2 = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
-    assert run("extract", str(corpus), "--cache", str(cache), "-j", "2", "-o", str(out1)).exit_code == 0
+    cold = run("extract", str(corpus), "--cache", str(cache), "-j", "2", "-o", str(out1))
+    assert cold.exit_code == 0 and f"0 hits, {N} misses, {N} written" in cold.stderr  # written by the workers
     r = run("extract", str(corpus), "--cache", str(cache), "-o", str(out2))
     assert stats(r) == (N, 0)
     assert out1.read_bytes() == out2.read_bytes() == run("extract", str(corpus), "-q").stdout.encode()

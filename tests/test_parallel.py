@@ -13,6 +13,13 @@ from claimx.pipeline import Options, Pipeline
 from conftest import SEEDS
 
 
+@pytest.fixture(autouse=True)
+def fork_workers(monkeypatch):
+    """Fork, as the CLI does: an idle thread left by the Dask tests would otherwise select the
+    slower forkserver, and monkeypatched stages reach the workers only through fork."""
+    monkeypatch.setenv("CLAIMX_START_METHOD", "fork")
+
+
 def run(*args, input=None):
     return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
 
@@ -192,3 +199,13 @@ def test_parallel_configuration_error_is_one_message(monkeypatch, tmp_path):
         assert r.exit_code == 1
         assert r.output.count("extra.yaml:3: not valid YAML") == 1
         assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_parallel_threaded_host_uses_forkserver(monkeypatch, corpus, serial):
+    """With other threads running, fork is unsafe: the workers come from a fork server."""
+    monkeypatch.delenv("CLAIMX_START_METHOD")
+    monkeypatch.setattr("threading.active_count", lambda: 3)
+    engine = Engine(Stage("normalize", Options()), jobs=2)
+    got = "".join(lines for _, lines in engine.run(iter_documents([str(corpus)])))
+    assert got.encode("utf-8") == serial["normalize"]
+    assert "forkserver" in engine.pool_description
