@@ -282,3 +282,15 @@ def test_engine_stanza_fill_policy_keeps_rules_spans_and_fills_gaps():
     assert out["content"]["text"] == "الطيران الروسي قصف بلدة الباغوز"  # the rules had none: filled
     assert out["evidence"]["parse"]["source"]["text"] == "الناشط عامر هويدي"
     assert out["evidence"]["policy"] == "fill"
+
+
+def test_engine_stanza_relay_sets_via_and_source():
+    block = next(b for b in BLOCKS if "sent_id = relay" in b)
+    raw, parsed = _document([block])
+    (key, _), = parsed.items()
+    s = raw.index("وكالة")
+    rules_source = {"text": "وكالة سانا", "start": s, "end": s + 10, "kind": "named", "resolved": False, "entity": None}
+    out, = se.refine_records(raw, [_record(raw, key, "نقلت", source=rules_source, via=None)], parsed)
+    assert out["source"]["text"] == "مصدر عسكري" and out["via"]["text"] == "وكالة سانا"
+    assert out["evidence"]["rules"]["source"]["text"] == "وكالة سانا"
+    assert out["evidence"]["rules"]["via"] is None

@@ -452,7 +452,7 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
         ev["parse"] = {"status": "cue-not-in-parse"}
         rec["evidence"] = ev
         return rec
-    rules = {k: record.get(k) for k in ("source", "content", "recipient")}
+    rules = {k: record.get(k) for k in ("source", "content", "recipient", "via")}
     parse: dict[str, Any] = {"cue_word": {k: v for k, v in f.cue_word.items() if k != "id"}}
 
     src = None
@@ -475,7 +475,6 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
         parse["source_candidates"] = [dict(_span_dict(raw, (s, e)), type=t) for s, e, t in f.candidates]
     if f.via is not None:
         parse["via"] = _span_dict(raw, f.via)
-        rec.setdefault("via", _span_dict(raw, f.via))
     def keep_rules(key: str) -> bool:
         return policy == "fill" and bool(rules[key] and rules[key].get("text"))
 
@@ -498,6 +497,8 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
         parse["recipient"] = _span_dict(raw, f.recipient)
         if not keep_rules("recipient"):
             rec["recipient"] = parse["recipient"]
+    if f.via is not None and not keep_rules("via"):
+        rec["via"] = parse["via"]  # "نقلت سانا عن مصدر": the relaying agency
     ev["policy"] = policy
 
     differ = {k: v for k, v in rules.items() if not _same(v, rec.get(k))}
