@@ -112,6 +112,7 @@ RECIPIENT_NAMES = frozenset(fold(w) for w in (
 ).split())
 MASDAR_OBJECT_TYPES = frozenset({"deny", "confirm", "announce", "doubt", "say"})
 MODAL_GOVERNORS = frozenset(fold(w) for w in "ينبغي يجب يتعين يمكن يفترض بد عليه عليها عليهم يريد تريد يريدون".split())
+TIME_NOUNS = frozenset(fold(w) for w in "أسبوع شهر عام سنة صباح مساء يوم أسبوع".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 NOT_SOURCES = frozenset(fold(w) for w in (
@@ -504,6 +505,8 @@ class _SentenceReader:
             return d if d.content else None
         if src_j > src_i and not self._plausible_source(src_i, src_j):
             src_j = src_i
+        if src_j > src_i and not (m.prefix and m.prefix[0] in "وف") and self._kana_subject(i) is not None:
+            src_j = src_i  # "وكانت روسيا قد ذكرت هذا الأسبوع أن …": the subject stands before the verb
         if src_j > src_i:
             d.source = self._span(src_i, src_j)
             d.rule = "verb-vso" if d.rule == "verb" else d.rule
@@ -571,6 +574,8 @@ class _SentenceReader:
             return False
         if j - i == 1 and first in ("ذلك", "هذا", "هذه", "ما", "انه", "انها"):
             return False
+        if first in ("هذا", "هذه") and i + 1 < j and _bare(self.toks[i + 1].text) in TIME_NOUNS:
+            return False  # "هذا الأسبوع": a time, not a source
         return True
 
     def _back_reference(self, d: Draft, i: int, j: int) -> Draft | None:
@@ -1093,10 +1098,15 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             same = [h for h in history if h.sentence is d.sentence]
             if same:
                 d.source = same[-1].source
+        if d.source is not None and not d.resolved and fold(view[d.source[0]:d.source[1]]).split()[:1] \
+                and fold(view[d.source[0]:d.source[1]]).split()[0] in ("قد", "لقد", "وقد", "كان", "وكان"):
+            d.source = None  # a clause, not a source
         if d.source is not None:
             if not d.resolved:
                 d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
-            history.append(d)
+            same_sentence_verb = history and history[-1].sentence is d.sentence and history[-1].type != "according_to"
+            if not (d.type == "according_to" and same_sentence_verb):
+                history.append(d)  # "وقالت المصادر، وفقا لما ذكرته قناة …": continuations follow المصادر
         if d.source is not None and not d.source_kind or d.source_kind == "none" and d.source is not None:
             d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
 
