@@ -294,3 +294,14 @@ def test_engine_stanza_relay_sets_via_and_source():
     assert out["source"]["text"] == "مصدر عسكري" and out["via"]["text"] == "وكالة سانا"
     assert out["evidence"]["rules"]["source"]["text"] == "وكالة سانا"
     assert out["evidence"]["rules"]["via"] is None
+
+
+def test_engine_stanza_rumor_keeps_the_rules_none_source():
+    blocks = [b for b in BLOCKS if "sent_id = vso-ner-recipient" in b or "sent_id = rumor" in b]
+    raw, parsed = _document(blocks)
+    (k1, _), (k2, _) = parsed.items()
+    none = {"text": "", "start": None, "end": None, "kind": "none", "resolved": False, "entity": None}
+    recs = [_record(raw, k1, "قال"), _record(raw, k2, "وردت أنباء", source=none)]
+    recs[1]["cue"]["type"] = "rumor"
+    out = se.refine_records(raw, recs, parsed)
+    assert out[1]["source"] == none  # neither أنباء (inside the cue) nor the previous claim's source

@@ -341,8 +341,10 @@ def analyse_cue(sentence, base: int, raw: str, cue_start: int, cue_end: int,
 
     # --- source
     # a pronoun subject (هو، هي) names nobody: treat the cue as pro-drop
+    # … and a subject inside a multi-word cue ("وردت أنباء") is part of the cue, not a source
     subj = [c for c in kids.get(cue.id, ()) if c.deprel in ("nsubj", "nsubj:outer")
-            and not (c.upos == "PRON" and _plain(c.text) not in _RELATIVE)]
+            and not (c.upos == "PRON" and _plain(c.text) not in _RELATIVE)
+            and not (spans.get(c.id) and spans[c.id][0] < cue_end and spans[c.id][1] > cue_start)]
     relay = [c for c in kids.get(cue.id, ()) if _rel(c) == "obl" and "عن" in _case_forms(c, kids)]
     if relay and _plain(cue.lemma or cue.text).startswith(("نقل", "نقلا")):
         src = relay[0]
@@ -374,6 +376,11 @@ def analyse_cue(sentence, base: int, raw: str, cue_start: int, cue_end: int,
     if not comp:  # "أشار إلى أن …", "أفاد بأن …": a clause with أن under an oblique/adverbial
         comp = [c for c in kids.get(cue.id, ()) if _rel(c) in ("obl", "advcl")
                 and _has_child(c, kids, ("mark",), {"أن", "ان", "إن"})]
+    if not comp and not relay:  # "تحدث عن …", "وردت أنباء عن …": the عن phrase of the cue (or of a word in it)
+        in_cue = [cue] + [wd for wd in sentence.words if wd.id != cue.id and spans.get(wd.id)
+                          and spans[wd.id][0] < cue_end and spans[wd.id][1] > cue_start]
+        comp = [c for h in in_cue for c in kids.get(h.id, ()) if _rel(c) in ("obl", "nmod")
+                and "عن" in _case_forms(c, kids)]
     if comp:
         order = {r: k for k, r in enumerate(_CONTENT_RELS)}
         c = min(comp, key=lambda x: (order.get(_rel(x), 9), x.id))
@@ -456,7 +463,14 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
     parse: dict[str, Any] = {"cue_word": {k: v for k, v in f.cue_word.items() if k != "id"}}
 
     src = None
-    if f.source is not None:
+    rules_src = rules["source"] or {}
+    # the rules decided there is no source (rumors: "وردت أنباء", kind none): that stays
+    decided_none = rules_src.get("kind") == "none" or (record.get("cue") or {}).get("type") == "rumor"
+    if decided_none:
+        if f.source is not None:
+            parse["source"] = _span_dict(raw, f.source)
+            parse["source_rule"] = f.source_rule
+    elif f.source is not None:
         src = dict(_span_dict(raw, f.source), kind=None, resolved=f.resolved, entity=None)
         parse["source"] = _span_dict(raw, f.source)
         parse["source_rule"] = f.source_rule
@@ -475,6 +489,7 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
         parse["source_candidates"] = [dict(_span_dict(raw, (s, e)), type=t) for s, e, t in f.candidates]
     if f.via is not None:
         parse["via"] = _span_dict(raw, f.via)
+
     def keep_rules(key: str) -> bool:
         return policy == "fill" and bool(rules[key] and rules[key].get("text"))
 
