@@ -297,7 +297,8 @@ def _score_entities(pipe, doc, key, gold_doc, ent_scores):
 
     ent_scores = ent_scores or EntityScores()
     gaz = pipe.gazetteer
-    score_entities(doc.text, key, gold_doc, gaz.tag(doc) if gaz is not None else [], ent_scores)
+    score_entities(doc.text, key, gold_doc, gaz.tag(doc) if gaz is not None else [], ent_scores,
+                   related=gaz.related if gaz is not None else None)
     return ent_scores
 
 
@@ -307,7 +308,8 @@ def _echo_entities(e: dict) -> None:
 
     click.echo(f"entities  typed recall {fmt(e['typed_recall'])}  tagged {fmt(e['tagged_recall'])}  "
                f"with id {fmt(e['resolved'])}  (occurrences {e['occurrences']})  "
-               f"consistency {fmt(e['consistency'])}  (entities {e['entities']})")
+               f"consistency {fmt(e['consistency'])}  related {fmt(e['consistency_related'])}  "
+               f"(entities {e['entities']})")
     for t, f in e["by_type"].items():
         click.echo(f"  {t:<10} typed recall {fmt(f['typed_recall'])}  consistency {fmt(f['consistency'])}  "
                    f"(occurrences {f['occurrences']}, entities {f['entities']})")

@@ -97,11 +97,14 @@ PLACE_SUBTYPES_WITH_VARIANTS = frozenset({"city", "town", "village", "neighbourh
                                           "district", "governorate", "region"})
 
 _WORD = re.compile(r"[^\W\d_]+")
-_TRIGGER_WORD = re.compile(r"(?<![^\W_])[وف]?[بلك]?(?:%s)(?![^\W_])" % "|".join(sorted(UNRESOLVED_TRIGGERS, key=len, reverse=True)))
+_PLACE_WORD = re.compile(r"\b[وف]?[بلك]?(?:%s)\b" % "|".join(sorted(PLACE_TRIGGERS, key=len, reverse=True)))
 # a one-letter piece of a word split by a stray space ("السعودي ة", "الر ق ة", "م صر"),
 # not و, which is often written apart ("و العراق"); two-letter pieces are mostly words (مع، ثم)
-_FRAGMENT = re.compile(r"(?<![^\W\d_])[^\W\d_و](?![^\W\d_])")
-_WORD_BEFORE = re.compile(r"(?<![^\W\d_])([^\W\d_]+) \Z")
+_FRAGMENT = re.compile(r"\b[^\W\d_و]\b")
+# quotes and brackets between the words of a name, with the spaces around them
+_MARKS = re.compile(r' ?["()]+ ?')
+_CLOSING_MARK = re.compile(r' ?([")])')
+_WORD_AFTER_MARKS = re.compile(r'[ "()]*([^\W_]+)')
 _WORD_AFTER = re.compile(r" ([^\W\d_]+)(?![^\W\d_])")
 # the one or two words after a trigger word, perhaps in quotes: قرية "الجعابات"
 _NEXT_NAME = re.compile(r' "?([^\W\d_]+)(?: ([^\W\d_]+))?')
@@ -173,6 +176,60 @@ class Form:
     kind: str  # "exact"; "variant": article toggled, needs a place trigger; "joined": written without its spaces
 
 
+_LAM = frozenset({"ل", "ول", "فل"})  # as match._LAM_PREFIXES: the preposition before لل
+
+
+class _Matcher(PhraseMatcher):
+    """`PhraseMatcher` whose `find` gives the same matches, about twice as fast.
+
+    A news article holds hundreds of automaton hits, most inside longer words;
+    the word-boundary tests are inlined and the end tested first, which rejects
+    them soonest. Only for matchers without suffixes, like the gazetteer's
+    (`tests/test_gazetteer_tag.py` checks it against `PhraseMatcher.find`).
+    """
+
+    def find(self, text: str) -> list[Match]:
+        if self.suffixes != frozenset({""}):
+            return super().find(text)
+        out = [Match(s, e, phrase, payload, prefix, "")
+               for s, e, phrase, prefix in self.occurrences(text) for payload in self._payloads[phrase]]
+        out.sort(key=lambda m: (m.start, -m.end))
+        return out
+
+    def occurrences(self, text: str) -> list[tuple[int, int, str, str]]:
+        """(start, end, phrase, prefix) of every acceptable occurrence, in automaton order."""
+        if not self._payloads:
+            return []
+        if self._automaton is None:
+            self.build()
+        out: list[tuple[int, int, str, str]] = []
+        n = len(text)
+        prefixes = self.prefixes
+        for last, (phrase, lam_article) in self._automaton.iter(text):
+            end = last + 1
+            if end < n:
+                c = text[end]
+                if c.isalnum() and c != "_":
+                    continue
+            start = end - (len(phrase) - 1 if lam_article else len(phrase))
+            ws = start
+            lim = start - 4
+            while ws > lim and ws > 0:
+                c = text[ws - 1]
+                if not c.isalnum() or c == "_":
+                    break
+                ws -= 1
+            if ws > 0:
+                c = text[ws - 1]
+                if c.isalnum() and c != "_":
+                    continue
+            prefix = text[ws:start]
+            if (prefix not in _LAM) if lam_article else (prefix not in prefixes):
+                continue
+            out.append((start, end, phrase, prefix))
+        return out
+
+
 class Gazetteer:
     """Compiled entries: matcher, fuzzy index, hierarchy. Build with `load_gazetteer`."""
 
@@ -181,7 +238,8 @@ class Gazetteer:
         self.hash = hash
         self.files = tuple(files)
         self.by_id = {e.id: i for i, e in enumerate(self.entries)}
-        self.matcher = PhraseMatcher(NOUN_PREFIXES)
+        self.matcher = _Matcher(NOUN_PREFIXES)
+        self._variants: dict[str, list[tuple[str, Form]]] = {}
         # folded form -> Forms (one per entry and kind), for lookups and fuzzy hits
         self.forms: dict[str, list[Form]] = defaultdict(list)
         for i, e in enumerate(self.entries):
@@ -221,7 +279,10 @@ class Gazetteer:
         if form in self.forms[f]:
             return
         self.forms[f].append(form)
-        self.matcher.add(f, (f, form))
+        if form.kind == "variant":  # looked up after place words only, not searched everywhere
+            self._variants.setdefault(f, []).append((f, form))
+        else:
+            self.matcher.add(f, (f, form))
 
     def _build_fuzzy_indexes(self) -> None:
         """Indexes of the strong names and aliases for the fuzzy fallback.
@@ -260,6 +321,14 @@ class Gazetteer:
         self._components = {w: tuple(sorted(v, key=lambda c: (-c[0], c[1], c[2]))) for w, v in components.items()}
         self._fuzzy_index = {k: sorted(v, key=len) for k, v in by_letter.items()}
         self._multi = dict(self._multi)
+        # neighbouring words of multi-word names, for names with quotes inside
+        pairs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for f in sorted(self.forms):
+            words = f.split(" ")
+            if len(words) > 1 and any(x.kind == "exact" for x in self.forms[f]):
+                for i in range(len(words) - 1):
+                    pairs[(words[i], words[i + 1])].append((f, i))
+        self._pairs = dict(pairs)
         self._deletions = dict(self._deletions)
 
     def word_info(self, word: str) -> tuple | None:
@@ -350,6 +419,25 @@ class Gazetteer:
             got = self._ancestors[i] = tuple(out)
         return got
 
+    def related(self, a: str, b: str) -> bool:
+        """Whether two place ids name one place at different grains: equal, one inside
+        the other (إدلب the city and محافظة إدلب), or a region inside the other's
+        admin area (ريف البوكمال and البوكمال). Used by `claimx eval --entities`."""
+        if a == b:
+            return True
+        if a not in self.by_id or b not in self.by_id:
+            return False
+        i, j = self.by_id[a], self.by_id[b]
+        up_i, up_j = self.ancestors(i), self.ancestors(j)
+        if i in up_j or j in up_i:
+            return True
+        for x, up_x, up_y in ((i, up_i, up_j), (j, up_j, up_i)):
+            if self.entries[x].subtype == "region":
+                admin = next((k for k in up_x if self.entries[k].subtype != "region"), None)
+                if admin is not None and admin in up_y:
+                    return True
+        return False
+
     # -- lookups ------------------------------------------------------------------
     def lookup(self, name: str, fuzzy: bool = True) -> list[dict]:
         """Entries a name stands for: exact forms first, then close spellings.
@@ -410,12 +498,18 @@ class Gazetteer:
         return result
 
     # -- tagging --------------------------------------------------------------------
-    def tag(self, doc: Document) -> list[dict]:
+    def tag(self, doc: Document, spans: Iterable[tuple[int, int]] | None = None) -> list[dict]:
         """The mentions of a document, in text order, raw offsets.
 
         Every mention satisfies ``doc.text[m["start"]:m["end"]] == m["text"]``.
+        With `spans` (raw offsets), only those stretches are tagged and serve as
+        context: what `attach` does, since claims need no more.
         """
-        return _Tagger(self, doc).run()
+        regions = None
+        if spans is not None:
+            n = doc.normalized
+            regions = [(n.raw_to_view(a), n.raw_to_view(b)) for a, b in spans if b > a]
+        return _Tagger(self, doc, regions).run()
 
     def record(self, doc: Document, outlet: dict | None = None) -> dict:
         """The `claimx tag` record of a document: `claimx.doc/1` with its mentions."""
@@ -428,13 +522,21 @@ class Gazetteer:
         """Fill `entities` and `source.entity` of claim records, and `doc.outlet.entity`.
 
         A claim's entities are the mentions inside its source, recipient and content
-        spans (each with `in`: which of them). `source.entity` is the id of the
+        spans (each with `in`: which of them). Only those spans (and the outlet's)
+        are tagged, together, so they are also the context that resolves ambiguous
+        names: a name decided by a place mentioned only outside every claim may stay
+        undecided here although `tag` decides it. `source.entity` is the id of the
         source's head mention: an actor or source entry that opens the source span,
         perhaps after a title ("متحدث باسم القوات الروسية"), not one buried in a
         relative clause ("القوات التي قاتلت ضد تنظيم الدولة").
         """
         if mentions is None:
-            mentions = self.tag(doc)
+            spans = [(r[k]["start"], r[k]["end"]) for r in records for k in ("source", "recipient", "content")
+                     if isinstance(r.get(k), dict) and r[k].get("start") is not None]
+            outlet = records[0]["doc"].get("outlet") if records and isinstance(records[0].get("doc"), dict) else None
+            if outlet and outlet.get("start") is not None:
+                spans.append((outlet["start"], outlet["end"]))
+            mentions = self.tag(doc, spans)
         starts = [m["start"] for m in mentions]
         for rec in records:
             ents = []
@@ -545,28 +647,57 @@ def _stems(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
+def _word_before(view: str, pos: int) -> tuple[int, int] | None:
+    """The word that ends before `pos`, spaces and quote marks between allowed."""
+    b = pos
+    while b > 0 and view[b - 1] in ' "()':
+        b -= 1
+    a = b
+    while a > 0 and is_word_char(view[a - 1]):
+        a -= 1
+    return (a, b) if a < b else None
+
+
+def _bare_trigger(word: str) -> str:
+    """A place word without its clitics: وبقرية → قريه (folded)."""
+    for stem, _ in _stems(word):
+        if stem in PLACE_TRIGGERS:
+            return stem
+    return word
+
+
 def _is_letter(c: str) -> bool:
     return c.isalpha()
 
 
-def _resolve_clusters(matches: list[Match]) -> list[Match]:
-    """`resolve_overlaps`, applied to each group of mutually overlapping matches.
+def _resolve_clusters(items: list[tuple]) -> list[tuple]:
+    """`resolve_overlaps`, applied to each group of overlapping matches.
 
-    Same result (overlap is decided within a chain of overlapping spans), but a
-    long article's hundreds of isolated matches skip the quadratic check.
+    `items` are (start, end, phrase, prefix, payload). Same result as one call on
+    them all (overlap is decided within a chain of overlapping spans), but a long
+    article's hundreds of isolated matches skip the quadratic check, and Match
+    objects are made only for groups with more than one span.
     """
-    ordered = sorted(matches, key=lambda m: (m.start, -m.end))
-    out: list[Match] = []
-    group: list[Match] = []
+    ordered = sorted(items, key=lambda x: (x[0], -x[1]))
+    out: list[tuple] = []
+    group: list[tuple] = []
     end = -1
-    for m in ordered:
-        if group and m.start >= end:
-            out.extend(resolve_overlaps(group) if len(group) > 1 else group)
+
+    def flush():
+        if len(group) == 1 or len({(x[0], x[1]) for x in group}) == 1:
+            out.extend(group)
+        else:
+            out.extend((m.start, m.end, m.phrase, m.prefix, m.payload)
+                       for m in resolve_overlaps([Match(x[0], x[1], x[2], x[4], x[3], "") for x in group]))
+
+    for x in ordered:
+        if group and x[0] >= end:
+            flush()
             group = []
-        group.append(m)
-        end = max(end, m.end) if len(group) > 1 else m.end
+        group.append(x)
+        end = max(end, x[1]) if len(group) > 1 else x[1]
     if group:
-        out.extend(resolve_overlaps(group) if len(group) > 1 else group)
+        flush()
     return out
 
 
@@ -592,10 +723,69 @@ class _Hit:
 
 
 class _Tagger:
-    def __init__(self, gaz: Gazetteer, doc: Document):
+    """Tags one document, or only the given stretches of its view (`regions`)."""
+
+    def __init__(self, gaz: Gazetteer, doc: Document, regions: list[tuple[int, int]] | None = None):
         self.gaz = gaz
         self.doc = doc
-        self.view = doc.normalized.text
+        self.view = view = doc.normalized.text
+        if regions is None:
+            self.regions = [(0, len(view))]
+        else:  # whole words only, merged
+            merged: list[list[int]] = []
+            for lo, hi in sorted(regions):
+                while lo > 0 and is_word_char(view[lo - 1]):
+                    lo -= 1
+                while hi < len(view) and is_word_char(view[hi]):
+                    hi += 1
+                if merged and lo <= merged[-1][1] + 1:
+                    merged[-1][1] = max(merged[-1][1], hi)
+                else:
+                    merged.append([lo, hi])
+            self.regions = [(lo, hi) for lo, hi in merged]
+        # the regions' text joined by line breaks: one scan finds what all of them hold
+        if len(self.regions) == 1:
+            self.joined, self._joins = view[self.regions[0][0]:self.regions[0][1]], [0]
+        else:
+            self.joined = "\n".join([view[lo:hi] for lo, hi in self.regions])
+            self._joins = []
+            at = 0
+            for lo, hi in self.regions:
+                self._joins.append(at)
+                at += hi - lo + 1
+
+        self._places: list[tuple[int, int]] | None = None
+
+    def _to_view(self, pos: int) -> int:
+        """A position in `joined` as a position in the view."""
+        k = bisect.bisect_right(self._joins, pos) - 1
+        return self.regions[k][0] + pos - self._joins[k]
+
+    def _occurrences(self) -> list[tuple[int, int, str, str]]:
+        """The matcher's (start, end, phrase, prefix) over the regions (joined by
+        line breaks, which no name crosses), offsets into the whole view."""
+        found = self.gaz.matcher.occurrences(self.joined)
+        if len(self.regions) == 1:
+            lo = self.regions[0][0]
+            return found if not lo else [(s + lo, e + lo, ph, p) for s, e, ph, p in found]
+        to_view = self._to_view
+        out = []
+        for s, e, ph, p in found:
+            v = to_view(s)
+            out.append((v, v + e - s, ph, p))
+        return out
+
+    def _spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
+        """View spans of a pattern's matches inside the regions (never across two)."""
+        if len(self.regions) == 1:
+            lo = self.regions[0][0]
+            return [(m.start() + lo, m.end() + lo) for m in pattern.finditer(self.joined)]
+        to_view = self._to_view
+        out = []
+        for m in pattern.finditer(self.joined):
+            s = to_view(m.start())
+            out.append((s, s + m.end() - m.start()))
+        return out
 
     def _prev_word(self, pos: int) -> tuple[int, int] | None:
         """The word before `pos` on the same line (quotes and brackets skipped)."""
@@ -636,9 +826,11 @@ class _Tagger:
     def _exact(self) -> list[_Hit]:
         """Names and aliases (and, after a place word, their article variants)."""
         view = self.view
-        found: list[Match] = []
+        payloads = self.gaz.matcher._payloads
         trig_cache: dict[int, tuple | None] = {}
-        for m in self.gaz.matcher.find(view):
+        # (start, end, phrase, prefix, payload); Match objects only where overlaps need deciding
+        items = [(s, e, ph, p, pl) for s, e, ph, p in self._occurrences() for pl in payloads[ph]]
+        for m in self._quoted() + self._after_place_words():
             if m.payload[1].kind == "variant":
                 ws = m.start - len(m.prefix)
                 if ws not in trig_cache:
@@ -646,18 +838,18 @@ class _Tagger:
                 t = trig_cache[ws]
                 if t is None or t[1] != "place":
                     continue
-            found.append(m)
+            items.append((m.start, m.end, m.phrase, m.prefix, m.payload))
         by_span: dict[tuple[int, int], list] = defaultdict(list)
         ws_of: dict[tuple[int, int], int] = {}
-        for m in _resolve_clusters(found):
-            by_span[(m.start, m.end)].append(m.payload)
-            ws_of[(m.start, m.end)] = m.start - len(m.prefix)
+        for s, e, ph, p, pl in _resolve_clusters(items):
+            by_span[(s, e)].append(pl)
+            ws_of[(s, e)] = s - len(p)
         hits = []
-        for (s, e), payloads in sorted(by_span.items()):
-            kinds = {p[1].kind for p in payloads}
+        for (s, e), pls in sorted(by_span.items()):
+            kinds = {p[1].kind for p in pls}
             if len(kinds) > 1 and "exact" in kinds:  # a real name beats a variant of another
-                payloads = [p for p in payloads if p[1].kind == "exact"]
-            forms = [(p[1], p[0]) for p in payloads]
+                pls = [p for p in pls if p[1].kind == "exact"]
+            forms = [(p[1], p[0]) for p in pls]
             if "exact" in kinds:
                 hits.append(_Hit(s, e, forms, "exact", ws=ws_of[(s, e)]))
                 continue
@@ -669,6 +861,84 @@ class _Tagger:
             t = trig_cache[ws] if ws in trig_cache else self._trigger(ws)
             hits.append(_Hit(s, e, forms, match, score, trigger=t[0] if t else None, trigger_type=t[1] if t else None))
         return hits
+
+    def _place_words(self) -> list[tuple[int, int]]:
+        """View spans of the place words (مدينة، بلدة، ريف …, with clitics), found once."""
+        if self._places is None:
+            self._places = self._spans(_PLACE_WORD)
+        return self._places
+
+    def _after_place_words(self) -> list[Match]:
+        """Article variants of place names, which stand only after a place word."""
+        variants = self.gaz._variants
+        if not variants:
+            return []
+        view = self.view
+        out = []
+        for _, te in self._place_words():
+            m = _NEXT_NAME.match(view, te)
+            if m and m.group(1) in variants:
+                out += [Match(m.start(1), m.end(1), f, (f, form), "", "") for f, form in variants[m.group(1)]]
+        return out
+
+    def _quoted(self) -> list[Match]:
+        """Multi-word names with quotes or brackets inside: تنظيم "الدولة"، تنظيم (الدولة).
+
+        Where marks stand between two words that are neighbours in some name, the
+        name's other words are looked for around them, marks allowed between any
+        two. A closing mark right after the name is included when its opening one is.
+        """
+        view = self.view
+        if '"' not in self.joined and "(" not in self.joined:
+            return []
+        pairs = self.gaz._pairs
+        payloads = self.gaz.matcher._payloads
+        out: dict[tuple, Match] = {}
+        for qs, qe in self._spans(_MARKS):
+            if not (qs > 0 and is_word_char(view[qs - 1]) and qe < len(view) and is_word_char(view[qe])):
+                continue  # marks between two words only
+            after = _WORD.match(view, qe)
+            before = _word_before(view, qs)
+            if after is None or before is None:
+                continue
+            for stem, prefix in _stems(view[before[0]:before[1]]):
+                for form, i in pairs.get((stem, after.group()), ()):
+                    words = form.split(" ")
+                    if prefix and i:
+                        continue  # only a name's first word carries clitics
+                    start = before[0] + len(prefix)
+                    ok = True
+                    for j in range(i - 1, -1, -1):  # the words before the pair, right to left
+                        prev = _word_before(view, start)
+                        if prev is None:
+                            ok = False
+                            break
+                        # only the name's first word may carry clitics
+                        p = next((p for st, p in _stems(view[prev[0]:prev[1]]) if st == words[j] and (j == 0 or not p)),
+                                 None)
+                        if p is None:
+                            ok = False
+                            break
+                        start, prefix = prev[0] + len(p), p
+                    end = after.end()
+                    for w in words[i + 2:]:  # the words after the pair
+                        nxt = _WORD_AFTER_MARKS.match(view, end)
+                        if nxt is None or nxt.group(1) != w:
+                            ok = False
+                            break
+                        end = nxt.end()
+                    if not ok or (end < len(view) and is_word_char(view[end])):
+                        continue
+                    ws = start - len(prefix)
+                    if ws > 0 and is_word_char(view[ws - 1]) or prefix not in NOUN_PREFIXES:
+                        continue
+                    inside = view[start:end]
+                    close = _CLOSING_MARK.match(view, end)
+                    if close and (close.group(1) == '"' and inside.count('"') % 2 or close.group(1) == ")" and "(" in inside):
+                        end = close.end()
+                    for payload in payloads.get(form, ()):
+                        out.setdefault((start, end, form, id(payload)), Match(start, end, form, payload, prefix, ""))
+        return list(out.values())
 
     def _typed(self, h: _Hit) -> str | None:
         """The type the word before an exact hit asks for (قناة → source), looked up once."""
@@ -683,8 +953,10 @@ class _Tagger:
         view = self.view
         spans = sorted((h.start, h.end) for h in found)
         out = []
-        for m in _TRIGGER_WORD.finditer(view):
-            name = self._name_after(m.end())
+        for ts, te in self._place_words():
+            if _bare_trigger(view[ts:te]) not in UNRESOLVED_TRIGGERS:
+                continue
+            name = self._name_after(te)
             if name is None or _overlaps(spans, *name):
                 continue
             s, e = name
@@ -698,9 +970,9 @@ class _Tagger:
                 form, score = best
                 forms = [(x, form) for x in self.gaz.forms[form] if x.strong and self.gaz.entries[x.entry].type == "place"]
                 if forms:
-                    out.append(_Hit(s, e, forms, "fuzzy", score, (m.start(), m.end()), "place"))
+                    out.append(_Hit(s, e, forms, "fuzzy", score, (ts, te), "place"))
                     continue
-            out.append(_Hit(s, e, [], "trigger", None, (m.start(), m.end()), "place"))
+            out.append(_Hit(s, e, [], "trigger", None, (ts, te), "place"))
         return out
 
     def _name_after(self, pos: int) -> tuple[int, int] | None:
@@ -737,11 +1009,11 @@ class _Tagger:
         gaz = self.gaz
         view = self.view
         cache = gaz._info_cache
-        texts = set(_WORD.findall(view))
+        texts = set(_WORD.findall(self.joined))
         for t in texts.difference(cache):
             gaz.word_info(t)
         cands = sorted(t for t in texts if cache[t] is not None)
-        fragments = [m.span() for m in _FRAGMENT.finditer(view)]
+        fragments = self._spans(_FRAGMENT)
         if not cands and not fragments:
             return []
         spans = sorted(found, key=lambda h: (h.start, h.end))
@@ -779,13 +1051,15 @@ class _Tagger:
 
         # where the candidate words are
         places = []
+        joined = self.joined
         for t in cands:
-            j = view.find(t)
+            j = joined.find(t)
             while j != -1:
                 e = j + len(t)
-                if (j == 0 or not _is_letter(view[j - 1])) and (e == len(view) or not _is_letter(view[e])):
-                    places.append((j, e, t))
-                j = view.find(t, j + 1)
+                if (j == 0 or not _is_letter(joined[j - 1])) and (e == len(joined) or not _is_letter(joined[e])):
+                    v = self._to_view(j)
+                    places.append((v, v + len(t), t))
+                j = joined.find(t, j + 1)
         places.sort()
         # multi-word names with one misspelt word
         for s, e, t in places:
@@ -804,32 +1078,34 @@ class _Tagger:
                     take(words, i, k, self._fuzzy_hit(words[i][0], words[i + k - 1][1], *best))
                     break
         # stray spaces: one-letter pieces next to a word ("السعودي ة", "الر ق ة", "م صر")
+        nospace = gaz._nospace
         for fs, fe in fragments:
-            if owner(fs, fe) is not None:
-                continue
             pieces = [(fs, fe)]
-            m = _WORD_BEFORE.search(view, max(0, fs - 40), fs)
             me = 0
-            if m:
-                pieces.insert(0, m.span(1))
+            a = fs - 1
+            if a > 0 and view[a] == " " and is_word_char(view[a - 1]):
+                while a > 0 and is_word_char(view[a - 1]):
+                    a -= 1
+                pieces.insert(0, (a, fs - 1))
                 me = 1
             for _ in range(2):
                 m = _WORD_AFTER.match(view, pieces[-1][1])
                 if not m:
                     break
                 pieces.append(m.span(1))
+            texts = [view[a:b] for a, b in pieces]
             for i, k in ((me - 1, 3), (me - 1, 2), (me, 2), (me, 3)):
                 if i < 0 or i + k > len(pieces):
                     continue
-                words = [(a, b, view[a:b]) for a, b in pieces[i:i + k]]
-                for stem, prefix in _stems(words[0][2]):
-                    form = gaz._nospace.get(stem + "".join(w[2] for w in words[1:]))
-                    if form is not None and len(form) > 3 and window_ok(words, 0, k):
-                        lo, hi = words[0][0], words[-1][1]
-                        take(words, 0, k, self._fuzzy_hit(lo, hi, form, _similarity(view[lo:hi], form, k - 1), prefix))
-                        break
-                if owner(fs, fe) is not None:
-                    break
+                rest = "".join(texts[i + 1:i + k])
+                hit = next(((nospace[st + rest], p) for st, p in _stems(texts[i]) if st + rest in nospace), None)
+                if hit is None or len(hit[0]) <= 3:
+                    continue
+                words = [(a, b, t) for (a, b), t in zip(pieces[i:i + k], texts[i:i + k])]
+                if owner(fs, fe) is None and window_ok(words, 0, k):
+                    lo, hi = words[0][0], words[-1][1]
+                    take(words, 0, k, self._fuzzy_hit(lo, hi, hit[0], _similarity(view[lo:hi], hit[0], k - 1), hit[1]))
+                break
         # single words
         seen = None
         for s, e, t in places:
@@ -909,6 +1185,10 @@ class _Tagger:
         context: list[tuple[int, int]] = []  # (entry, view position) of decided mentions
         pending = []
         for h in hits:
+            if len(h.forms) == 1 and h.forms[0][0].strong:  # the common case: one name of one entry
+                h.decided = h.forms[0][0].entry
+                context.append((h.decided, h.start))
+                continue
             entries = {f.entry for f, _ in h.forms}
             if not entries:
                 continue
@@ -929,6 +1209,8 @@ class _Tagger:
                 pending.append((h, entries, strong))
         # 2. the rest by the document's other mentions and the admin hierarchy; the
         #    occurrences of one form are decided together, so they agree
+        if not pending:
+            return
         ctx = [(set(gaz.ancestors(i)) | {i}, pos, i) for i, pos in context]
         mentioned = {i for i, _ in context}
         groups: dict[tuple, list] = defaultdict(list)
@@ -1039,7 +1321,7 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
 
     paths = tuple(str(p) for p in paths)
     key = gazetteer_hash(paths, include_default=include_default)
-    key = f"{key[:32]}-{CACHE_VERSION}-{sys.version_info[0]}{sys.version_info[1]}"
+    key = f"{key[:32]}-{_code_hash()}-{sys.version_info[0]}{sys.version_info[1]}"
     got = _MEMORY.get(key)
     if got is not None:
         return got
@@ -1060,6 +1342,17 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
             _save(file, got)
     _MEMORY[key] = got
     return got
+
+
+@lru_cache(maxsize=1)
+def _code_hash() -> str:
+    """This module's own fingerprint: a pickle made by other code is never loaded."""
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    except OSError:
+        return CACHE_VERSION
 
 
 def _save(file: Path, gaz: Gazetteer) -> None:

@@ -93,6 +93,19 @@ class Pipeline:
         return None
 
     @staticmethod
+    def _tagged_spans(doc: Document, drafts) -> list[tuple[int, int]]:
+        """The raw stretches whose mentions the records and `outlet` read: the claims'
+        spans, the outlet's footer and byline candidates, and copyright lines.
+        Tagging all of a long scraped page would cost more than the claim stage."""
+        n = doc.normalized
+        spans = [n.to_raw(*x) for d in drafts for x in (d.source, d.recipient, d.via, d.content) if x]
+        size = len(doc.text)
+        spans += [m.span("name") for m in _OUTLET_FOOTER.finditer(doc.text, max(0, size - 400))]
+        spans += [m.span("name") for m in _OUTLET_LEAD.finditer(doc.text[:400])][:1]
+        spans += [(max(0, m.start() - 80), min(size, m.end() + 80)) for m in _COPYRIGHT.finditer(doc.text)]
+        return spans
+
+    @staticmethod
     def _outlet_span(doc: Document, s: int, e: int, mentions: list[dict] | None) -> dict:
         inside = [x for x in mentions or () if s <= x["start"] and x["end"] <= e and x["type"] == "source" and x["id"]]
         return {"text": doc.text[s:e], "start": s, "end": e, "entity": inside[0]["id"] if inside else None}
@@ -153,7 +166,7 @@ class Pipeline:
         if not drafts:
             return []
         gaz = self.gazetteer
-        mentions = gaz.tag(doc) if gaz is not None else None
+        mentions = gaz.tag(doc, self._tagged_spans(doc, drafts)) if gaz is not None else None
         records = to_records(doc, drafts, self.lexicons, self.outlet(doc, mentions))
         if gaz is not None:
             gaz.attach(doc, records, mentions)

@@ -205,3 +205,23 @@ def test_gazetteer_cli_eval_entities(seed_texts):
     assert 0.5 < ent["typed_recall"] <= 1.0
     text = run("eval", "--gold", ROOT / "tests" / "gold" / "dev-seeds.yaml", SEEDS, "--entities").output
     assert "entities" in text and "consistency" in text
+
+
+def test_gazetteer_entity_eval_counts_nested_forms_once():
+    from claimx.entity_eval import EntityScores, score_entities
+
+    text = "قالت قوات سوريا الديمقراطية إن سوريا وبالبوكمال"
+    gold = {"entities": {"place": {"syria": ["سوريا"], "abu_kamal": ["البوكمال"]},
+                         "actor": {"sdf": ["قوات سوريا الديمقراطية"]}}}
+    sdf, syria, bk = text.index("قوات"), text.rindex("سوريا"), text.index("البوكمال")
+    mentions = [
+        {"text": "قوات سوريا الديمقراطية", "start": sdf, "end": sdf + 22, "id": "actor/sdf", "type": "actor"},
+        {"text": "سوريا", "start": syria, "end": syria + 5, "id": "place/country/syria", "type": "place"},
+        {"text": "البوكمال", "start": bk, "end": bk + 8, "id": None, "type": "place"},
+    ]
+    scores = EntityScores()
+    score_entities(text, "d", gold, mentions, scores)
+    got = scores.as_dict()
+    assert got["occurrences"] == 3  # "سوريا" inside the SDF's name is not scored as the country
+    assert got["typed_recall"] == 1.0 and got["resolved"] == round(2 / 3, 4)
+    assert got["consistency"] == round(2 / 3, 4)  # البوكمال has no id

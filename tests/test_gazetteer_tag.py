@@ -163,3 +163,49 @@ def test_gazetteer_disk_cache_ignores_a_corrupt_file(tmp_path, monkeypatch):
     monkeypatch.setattr(g, "_MEMORY", {})
     gaz = g.load_gazetteer([FIXTURE], include_default=False, disk_cache=True)
     assert gaz.lookup("البوكمال")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("البوكمالسوريةقسدوبلفك دير الزور\"()\n")), max_size=80))
+def test_gazetteer_matcher_finds_what_phrasematcher_finds(text):
+    """The gazetteer's faster `find` gives exactly PhraseMatcher.find's matches."""
+    from claimx.match import PhraseMatcher
+    from claimx.normalize import normalize
+
+    gaz = load_gazetteer([FIXTURE], include_default=False, disk_cache=False)
+    view = normalize(text).text
+    assert gaz.matcher.find(view) == PhraseMatcher.find(gaz.matcher, view)
+
+
+def test_gazetteer_matcher_same_as_phrasematcher_on_seeds(seed_texts):
+    from claimx.match import PhraseMatcher
+    from claimx.normalize import normalize
+
+    gaz = load_gazetteer()
+    for text in seed_texts.values():
+        view = normalize(text).text
+        assert gaz.matcher.find(view) == PhraseMatcher.find(gaz.matcher, view)
+
+
+def test_gazetteer_tag_spans_agree_with_whole_document(seed_texts):
+    """Tagging only some stretches (what attach does) finds the same mentions there."""
+    gaz = load_gazetteer()
+    for text in seed_texts.values():
+        doc = Document("s", text)
+        whole = gaz.tag(doc)
+        spans = [(0, len(text) // 3), (len(text) // 2, len(text) // 2 + 400)]
+        part = gaz.tag(Document("s", text), spans)
+        inside = lambda m: any(a <= m["start"] and m["end"] <= b for a, b in spans)  # noqa: E731
+        same = lambda ms: [(m["start"], m["end"], m["id"]) for m in ms if inside(m) and not m.get("candidates")]  # noqa: E731
+        assert same(part) == same(whole)
+
+
+@pytest.mark.parametrize("a, b, related", [
+    ("place/sy/deir-ez-zor", "place/sy/deir-ez-zor-gov", True),
+    ("place/sy/abu-kamal", "place/sy/abu-kamal-district", True),
+    ("place/sy/abu-kamal", "place/sy/mayadin", False),
+    ("place/sy/hamdan-dz", "place/sy/hamdan-daraa", False),
+    ("place/sy/abu-kamal", "place/sy/abu-kamal", True),
+])
+def test_gazetteer_related_places(fixture_gaz, a, b, related):
+    assert fixture_gaz.related(a, b) is related
