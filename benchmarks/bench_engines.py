@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--engine", default="light", choices=["light", "stanza"])
     ap.add_argument("--models", default=None)
-    ap.add_argument("--policy", default="parse", choices=["parse", "fill"],
+    ap.add_argument("--policy", default="parse", choices=["parse", "fill", "overlap"],
                     help="stanza: parse spans win (parse) or only fill what the rules left empty (fill)")
     ap.add_argument("--gold", action="append", type=Path, help="gold files (default: the dev set)")
     ap.add_argument("--speed-docs", type=int, default=0, help="also time the first N Baly articles")

@@ -305,3 +305,17 @@ def test_engine_stanza_rumor_keeps_the_rules_none_source():
     recs[1]["cue"]["type"] = "rumor"
     out = se.refine_records(raw, recs, parsed)
     assert out[1]["source"] == none  # neither أنباء (inside the cue) nor the previous claim's source
+
+
+def test_engine_stanza_overlap_policy_keeps_rules_extent_where_both_agree():
+    block = next(b for b in BLOCKS if "sent_id = vso-ner-recipient" in b)
+    raw, parsed = _document([block])
+    (key, _), = parsed.items()
+    s = raw.index("الناشط")
+    agree = {"text": "الناشط", "start": s, "end": s + 6, "kind": "anonymous", "resolved": False, "entity": None}
+    out, = se.refine_records(raw, [_record(raw, key, "قال", source=agree)], parsed, policy="overlap")
+    assert out["source"] == agree  # overlaps the parse's "الناشط عامر هويدي": the rules' extent stays
+    t = raw.index("ستيب")
+    elsewhere = {"text": "ستيب", "start": t, "end": t + 4, "kind": "named", "resolved": False, "entity": None}
+    out, = se.refine_records(raw, [_record(raw, key, "قال", source=elsewhere)], parsed, policy="overlap")
+    assert out["source"]["text"] == "الناشط عامر هويدي"  # the parse points at another phrase: it wins

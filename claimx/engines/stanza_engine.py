@@ -440,7 +440,7 @@ def _same(a: dict | None, b: dict | None) -> bool:
     return (a.get("start"), a.get("end")) == (b.get("start"), b.get("end"))
 
 
-POLICIES = ("parse", "fill")
+POLICIES = ("parse", "fill", "overlap")
 
 
 def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_source: dict | None,
@@ -450,7 +450,10 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
     policy "parse": the parse wins where it saw structure (a subject, a complement, a لـ
     oblique); where it saw none, the rules' span stays; a cue with neither borrows the
     previous claim's source. policy "fill": the rules' spans stay and the parse only fills
-    the ones the rules left empty. Either way `evidence.parse` has what the parse found.
+    the ones the rules left empty. policy "overlap": where parse and rules point at
+    overlapping text they agree on the phrase and the rules' extent stays; the parse wins
+    only where it points elsewhere, and fills what the rules left empty. Either way
+    `evidence.parse` has what the parse found.
     """
     rec = json.loads(json.dumps(record, ensure_ascii=False))  # a deep copy of plain JSON
     ev = dict(rec.get("evidence") or {})
@@ -490,8 +493,16 @@ def merge_finding(raw: str, record: dict, f: ParseFinding | None, previous_sourc
     if f.via is not None:
         parse["via"] = _span_dict(raw, f.via)
 
+    found = {"source": f.source, "content": f.content, "recipient": f.recipient, "via": f.via}
+
     def keep_rules(key: str) -> bool:
-        return policy == "fill" and bool(rules[key] and rules[key].get("text"))
+        have = bool(rules[key] and rules[key].get("text"))
+        if policy == "fill":
+            return have
+        if policy == "overlap" and have and rules[key].get("start") is not None:
+            mine = found.get(key) or (src and key == "source" and (src["start"], src["end"]))
+            return not mine or _inside(rules[key]["start"], rules[key]["end"], mine)
+        return False
 
     if src is not None and not keep_rules("source"):
         old = rules["source"] or {}
