@@ -67,10 +67,23 @@ def camel_status(folder: Path | None) -> dict:
 
 # --- shared by extract, tag and eval (cli.py) ------------------------------------------
 
+def _policy_meta(ctx, param, value):
+    ctx.meta["claimx.stanza_policy"] = value
+    return value
+
+
 def engine_options(f):
-    """`--engine light|stanza` and `--models DIR` for a command."""
+    """`--engine light|stanza`, `--models DIR` and `--stanza-policy` for a command.
+
+    The policy is read from the context (no extra parameter for the command).
+    """
     from .engines import ENGINES
 
+    f = click.option("--stanza-policy", type=click.Choice(["parse", "fill", "overlap"]), default=None,
+                     expose_value=False, callback=_policy_meta,
+                     help="With --engine stanza: parse spans win (parse, the default), the rules' spans stay "
+                          "and the parse fills gaps (fill), or the parse wins only where it points at "
+                          "another phrase (overlap). See BENCHMARKS.md, Engines.")(f)
     f = click.option("--models", "models", type=click.Path(exists=True, file_okay=False), default=None,
                      help="Local models folder for --engine stanza; no network is used "
                           "(default: the folder `claimx models download` fills).")(f)
@@ -83,20 +96,29 @@ def engine_options(f):
 def engine_settings(engine: str, models: str | None) -> dict:
     """Options keywords for the chosen engine, checked cheaply before any input is read.
 
-    Light gives {} so that its Options (and cache keys) stay what they were.
+    Light gives {} so that its Options (and cache keys) stay what they were. The engine's
+    own options go in `extra`, so the pipeline loads it with
+    `load_engine(options.engine, **options.extra)`.
     """
     from .engines import check_engine
     from .errors import EngineUnavailable
 
+    ctx = click.get_current_context(silent=True)
+    policy = ctx.meta.get("claimx.stanza_policy") if ctx is not None else None
     if engine == "light":
         if models:
             raise click.UsageError("--models is for --engine stanza")
+        if policy:
+            raise click.UsageError("--stanza-policy is for --engine stanza")
         return {}
     try:
         check_engine(engine, models)
     except EngineUnavailable as e:
         raise click.ClickException(str(e)) from None
-    return {"engine": engine, "extra": {"models": str(Path(models).resolve())} if models else {}}
+    extra = {"models": str(Path(models).resolve())} if models else {}
+    if policy:
+        extra["policy"] = policy
+    return {"engine": engine, "extra": extra}
 
 
 @click.group("models")

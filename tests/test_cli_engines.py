@@ -95,3 +95,22 @@ def test_cli_engines_models_help_has_examples():
     for args in (["models", "--help"], ["models", "list", "--help"], ["models", "download", "--help"]):
         res = CliRunner().invoke(main, args)
         assert res.exit_code == 0 and "claimx models" in res.output
+
+
+def test_cli_engines_stanza_policy_needs_stanza():
+    res = CliRunner().invoke(main, ["extract", SEEDS, "--stanza-policy", "fill"])
+    assert res.exit_code == 2
+    assert "--stanza-policy is for --engine stanza" in res.output
+
+
+def test_cli_engines_settings_carry_models_and_policy(tmp_path, monkeypatch):
+    import click
+
+    from claimx import commands_models as cm
+
+    monkeypatch.setattr("claimx.engines.check_engine", lambda engine, models=None: None)
+    ctx = click.Context(main)
+    ctx.meta["claimx.stanza_policy"] = "fill"
+    with ctx:
+        got = cm.engine_settings("stanza", str(tmp_path))
+    assert got == {"engine": "stanza", "extra": {"models": str(tmp_path.resolve()), "policy": "fill"}}
