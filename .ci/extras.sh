@@ -31,7 +31,7 @@ print("torch", v, "| stanza", md.version("stanza"), "| camel-tools", md.version(
 PY
 
 set +e
-"$VENV/bin/python" -m pytest tests/test_engine_stanza.py tests/test_engine_camel.py -q -p no:cacheprovider
+"$VENV/bin/python" -m pytest tests/test_engine_stanza.py tests/test_engine_camel.py tests/test_cli_engines.py -q -p no:cacheprovider
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
