@@ -45,6 +45,7 @@ class Pipeline:
         o = self.options
         self.lexicons: Lexicons = default_lexicons() if not (o.cues or o.hedges) else Lexicons(o.cues, o.hedges)
         self._gazetteer = None
+        self._engine = None
         self._url_index: dict | None = None
         if o.gazetteers:
             self.gazetteer  # extension files named by the user are checked up front, before any input
@@ -60,6 +61,15 @@ class Pipeline:
             else:
                 self._gazetteer = load_gazetteer(self.options.gazetteers)
         return self._gazetteer or None
+
+    @property
+    def engine(self):
+        """The optional engine (stanza) that refines the rules' claims; None for light."""
+        if self._engine is None and self.options.engine != "light":
+            from .engines import load_engine
+
+            self._engine = load_engine(self.options.engine, **self.options.extra)
+        return self._engine
 
     # -- stages -------------------------------------------------------------
     def outlet(self, doc: Document, mentions: list[dict] | None = None) -> dict | None:
@@ -168,6 +178,8 @@ class Pipeline:
         gaz = self.gazetteer
         mentions = gaz.tag(doc, self._tagged_spans(doc, drafts)) if gaz is not None else None
         records = to_records(doc, drafts, self.lexicons, self.outlet(doc, mentions))
+        if self.engine is not None:  # before attach: entities follow the final source spans
+            records = self.engine.refine(doc.text, records)
         if gaz is not None:
             gaz.attach(doc, records, mentions)
         return records
