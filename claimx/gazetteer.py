@@ -1320,8 +1320,8 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
     from .gazetteer_data import DEFAULT_FILES, gazetteer_hash, load_entries
 
     paths = tuple(str(p) for p in paths)
-    key = gazetteer_hash(paths, include_default=include_default)
-    key = f"{key[:32]}-{_code_hash()}-{sys.version_info[0]}{sys.version_info[1]}"
+    data_hash = gazetteer_hash(paths, include_default=include_default)
+    key = f"{data_hash[:32]}-{_code_hash()}-{sys.version_info[0]}{sys.version_info[1]}"
     got = _MEMORY.get(key)
     if got is not None:
         return got
@@ -1337,7 +1337,7 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
     if got is None:
         entries = load_entries(paths, include_default=include_default)
         files = [f"gazetteer/{name}" for name in DEFAULT_FILES] * include_default + list(paths)
-        got = Gazetteer(entries, key, files)
+        got = Gazetteer(entries, data_hash, files)
         if disk_cache:
             _save(file, got)
     _MEMORY[key] = got
@@ -1363,5 +1363,9 @@ def _save(file: Path, gaz: Gazetteer) -> None:
         with open(tmp, "wb") as fh:
             pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, file)
+        # pickles made by another version of this module can never be loaded again
+        for old in file.parent.glob("gazetteer-*.pickle"):
+            if f"-{_code_hash()}-" not in old.name:
+                old.unlink(missing_ok=True)
     except OSError:
         pass
