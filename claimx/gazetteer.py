@@ -680,24 +680,23 @@ def _resolve_clusters(items: list[tuple]) -> list[tuple]:
     """
     ordered = sorted(items, key=lambda x: (x[0], -x[1]))
     out: list[tuple] = []
-    group: list[tuple] = []
-    end = -1
-
-    def flush():
-        if len(group) == 1 or len({(x[0], x[1]) for x in group}) == 1:
-            out.extend(group)
+    n = len(ordered)
+    i = 0
+    while i < n:
+        j, end = i + 1, ordered[i][1]
+        while j < n and ordered[j][0] < end:
+            end = max(end, ordered[j][1])
+            j += 1
+        if j == i + 1:
+            out.append(ordered[i])
         else:
-            out.extend((m.start, m.end, m.phrase, m.prefix, m.payload)
-                       for m in resolve_overlaps([Match(x[0], x[1], x[2], x[4], x[3], "") for x in group]))
-
-    for x in ordered:
-        if group and x[0] >= end:
-            flush()
-            group = []
-        group.append(x)
-        end = max(end, x[1]) if len(group) > 1 else x[1]
-    if group:
-        flush()
+            group = ordered[i:j]
+            if len({(x[0], x[1]) for x in group}) == 1:
+                out.extend(group)
+            else:
+                out.extend((m.start, m.end, m.phrase, m.prefix, m.payload)
+                           for m in resolve_overlaps([Match(x[0], x[1], x[2], x[4], x[3], "") for x in group]))
+        i = j
     return out
 
 
@@ -1211,8 +1210,11 @@ class _Tagger:
         #    occurrences of one form are decided together, so they agree
         if not pending:
             return
-        ctx = [(set(gaz.ancestors(i)) | {i}, pos, i) for i, pos in context]
-        mentioned = {i for i, _ in context}
+        where: dict[int, list[int]] = defaultdict(list)  # decided entry -> its positions
+        for i, pos in context:
+            where[i].append(pos)
+        ctx = [(set(gaz.ancestors(j)) | {j}, positions, j) for j, positions in where.items()]
+        mentioned = set(where)
         groups: dict[tuple, list] = defaultdict(list)
         for h, entries, strong in pending:
             key = (tuple(sorted(entries)), tuple(sorted(strong)), h.how == "trigger" and h.start)
@@ -1223,16 +1225,15 @@ class _Tagger:
             for i in entries:
                 mine = set(gaz.ancestors(i)) | {i}
                 support = 0.0
-                for h in group:
-                    best = 0.0
-                    for theirs, pos, j in ctx:
-                        if j == i:
-                            continue
-                        shared = mine & theirs
-                        if shared:
-                            w = sum(0.5 if gaz.entries[k].subtype == "country" else 1.0 for k in shared)
-                            best = max(best, w * (1.5 if abs(pos - h.start) < 300 else 1.0))
-                    support = max(support, best)
+                for theirs, positions, j in ctx:
+                    if j == i:
+                        continue
+                    shared = mine & theirs
+                    if not shared:
+                        continue
+                    w = sum(0.5 if gaz.entries[k].subtype == "country" else 1.0 for k in shared)
+                    near = any(abs(pos - h.start) < 300 for h in group for pos in positions)
+                    support = max(support, w * (1.5 if near else 1.0))
                 scores[i] += support
             ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
             top, top_score = ranked[0]
