@@ -176,10 +176,15 @@ class Pipeline:
         if not drafts:
             return []
         gaz = self.gazetteer
-        mentions = gaz.tag(doc, self._tagged_spans(doc, drafts)) if gaz is not None else None
+        spans = self._tagged_spans(doc, drafts)
+        mentions = gaz.tag(doc, spans) if gaz is not None else None
         records = to_records(doc, drafts, self.lexicons, self.outlet(doc, mentions))
-        if self.engine is not None:  # before attach: entities follow the final source spans
+        if self.engine is not None:
             records = self.engine.refine(doc.text, records)
+            if gaz is not None:  # the parse may move spans: tag what the records now cover
+                spans += [(r[k]["start"], r[k]["end"]) for r in records
+                          for k in ("source", "recipient", "via", "content") if r.get(k)]
+                mentions = gaz.tag(doc, spans)
         if gaz is not None:
             gaz.attach(doc, records, mentions)
         return records
