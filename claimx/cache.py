@@ -426,24 +426,10 @@ _TMP_COUNTER = itertools.count()
 
 
 def _atomic_write(path: str | os.PathLike, data: bytes, sync: bool = True) -> None:
-    """Write a temporary file next to `path`, then rename it into place."""
-    folder, name = os.path.split(os.fspath(path))
-    # unique per process and write; O_EXCL makes a clash (a reused pid) an error, not a mix
-    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{next(_TMP_COUNTER)}-{name[:12]}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write an entry atomically; its temporary file starts with .tmp- so prune can find strays."""
+    from .io import write_atomic
+
+    write_atomic(path, data, sync=sync, prefix=".tmp-")
 
 
 def parse_age(text: str) -> float:

@@ -38,7 +38,6 @@ import os
 import pickle
 import re
 import sys
-import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -1360,10 +1359,9 @@ def _save(file: Path, gaz: Gazetteer) -> None:
     """Write the pickle atomically; a cache that cannot be written is only slower."""
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = file.with_name(f".{file.name}.{os.getpid()}.{time.monotonic_ns()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, file)
+        from .io import write_atomic
+
+        write_atomic(file, pickle.dumps(gaz, protocol=pickle.HIGHEST_PROTOCOL), sync=False)
         # pickles made by another version of this module can never be loaded again
         for old in file.parent.glob("gazetteer-*.pickle"):
             if f"-{_code_hash()}-" not in old.name:

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -474,20 +472,8 @@ def write_yaml(entries: Iterable[Any], path: str | Path, *, header: str | None =
     ``header`` becomes leading ``#`` comment lines (say where the data came from).
     Returns the path written.
     """
+    from .io import write_atomic
+
     path = Path(path)
-    text = dump_yaml(entries, header)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomic(path, dump_yaml(entries, header))
     return path

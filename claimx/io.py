@@ -519,6 +519,40 @@ def safe_output_path(folder: str | os.PathLike, doc_id: str, suffix: str = "") -
     return candidate
 
 
+def _new_temp(folder: str, prefix: str) -> tuple[int, str]:
+    """A temporary file next to its target, with the permissions open() would give."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder or ".")
+    umask = os.umask(0)
+    os.umask(umask)
+    os.fchmod(fd, 0o666 & ~umask)  # as if created by open(), not mkstemp's 0600
+    return fd, tmp
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, *, sync: bool = True, prefix: str | None = None) -> None:
+    """Write a whole file so that readers see the old file or the new one, never a part.
+
+    The data goes to a temporary file in the same folder (so the rename stays on one
+    filesystem), optionally reaches the disk (`sync`), and is renamed over `path`; on
+    any failure the temporary file is removed. Every file claimx writes goes through
+    here or through `JsonlWriter`, which streams with the same discipline.
+    """
+    folder, name = os.path.split(os.fspath(path))
+    fd, tmp = _new_temp(folder, prefix if prefix is not None else f".{name}.")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 class JsonlWriter:
     """Write one JSON object a line to stdout or, atomically, to a file.
 
@@ -540,11 +574,7 @@ class JsonlWriter:
                     self._fh: IO[str] = open(path, "w", encoding="utf-8", newline="\n")
                     self._own = True
                 else:
-                    folder = os.path.dirname(os.path.abspath(path))
-                    fd, self._tmp = tempfile.mkstemp(prefix=".claimx-", suffix=".tmp", dir=folder)
-                    umask = os.umask(0)
-                    os.umask(umask)
-                    os.fchmod(fd, 0o666 & ~umask)  # as if created by open(), not mkstemp's 0600
+                    fd, self._tmp = _new_temp(os.path.dirname(os.path.abspath(path)), ".claimx-")
                     self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
             except OSError as e:
                 raise OutputError(f"{path}: cannot write: {e.strerror or e} (check that the folder exists and is writable)") from None

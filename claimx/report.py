@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html as _html
 import os
-import tempfile
-from pathlib import Path
 
 _CSS = """
 :root { --ink:#1d232a; --muted:#5b6672; --line:#d9dee3; --bg:#f7f8fa; --assert:#1f7a4d; --deny:#b3261e;
@@ -225,19 +223,7 @@ def render_report(props: list[dict], title: str = "سجل الادعاءات") -
 
 
 def write_report(html: str, path: str | os.PathLike) -> None:
-    """Write atomically: a temporary file in the same folder, then os.replace."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent or "."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write the page atomically (a temporary file in the same folder, then a rename)."""
+    from .io import write_atomic
+
+    write_atomic(path, html)
