@@ -89,7 +89,10 @@ def engine_options(f):
                           "(default: the folder `claimx models download` fills).")(f)
     f = click.option("--engine", type=click.Choice(ENGINES), default="light", show_default=True,
                      help="light: lexicon and rules. stanza: a dependency parse refines each claim "
-                          "(needs pip install 'claimx[stanza]' and models, see `claimx models`).")(f)
+                          "(needs pip install 'claimx[stanza]' and models, see `claimx models`). "
+                          "camel: CAMeL morphology adds cue words the lexicon does not list "
+                          "(needs pip install 'claimx[camel]' and its morphology database; --models names "
+                          "the database file or folder).")(f)
     return f
 
 

@@ -1012,12 +1012,18 @@ def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bo
     return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16 and "\n" in doc.text[sent.end:sent.end + 2] + "\n"
 
 
-def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sentence] | None = None) -> list[Draft]:
-    """Claim drafts (view offsets) for a document, in text order, pro-drop resolved."""
+def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sentence] | None = None,
+                extra_cues: list[dict] | None = None) -> list[Draft]:
+    """Claim drafts (view offsets) for a document, in text order, pro-drop resolved.
+
+    `extra_cues` are cue words an engine found outside the lexicon's forms (camel:
+    "تصرحان" by its lemma صرح), as raw spans with their lexicon entry id.
+    """
     lex = lex or default_lexicons()
     view = doc.normalized.text
     sentences = sentences if sentences is not None else split_sentences(doc)
-    cue_matches = [m for m in resolve_overlaps(lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view))
+    found = lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view) + _engine_matches(doc, lex, extra_cues)
+    cue_matches = [m for m in resolve_overlaps(found)
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
                    and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
     drafts: list[Draft] = []
@@ -1036,6 +1042,23 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     drafts = _drop_nested(drafts)
     _resolve_prodrop(doc, drafts)
     return drafts
+
+
+def _engine_matches(doc: Document, lex: Lexicons, cues: list[dict] | None) -> list[Match]:
+    """Engine cue candidates as matcher results in the view (prefixes stay outside)."""
+    if not cues:
+        return []
+    by_id = {e.id: e for e in lex.cues}
+    n = doc.normalized
+    out = []
+    for c in cues:
+        entry = by_id.get(c.get("entry"))
+        if entry is None:
+            continue
+        s, e = n.raw_to_view(c["start"]), n.raw_to_view(c["end"])
+        if s < e:
+            out.append(Match(s, e, n.text[s:e], entry, "", ""))
+    return out
 
 
 def _bad_verb_prefix(m: Match) -> bool:

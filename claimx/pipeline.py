@@ -172,7 +172,10 @@ class Pipeline:
 
     def extract(self, doc: Document) -> list[dict]:
         sentences = split_sentences(doc)
-        drafts = find_claims(doc, self.lexicons, sentences)
+        extra = None
+        if self.engine is not None and hasattr(self.engine, "cue_candidates"):
+            extra = self.engine.cue_candidates(doc.text, self.lexicons.cues)  # camel: unlisted forms of cue lemmas
+        drafts = find_claims(doc, self.lexicons, sentences, extra)
         if not drafts:
             return []
         gaz = self.gazetteer
@@ -181,6 +184,8 @@ class Pipeline:
         records = to_records(doc, drafts, self.lexicons, self.outlet(doc, mentions))
         if self.engine is not None:
             records = self.engine.refine(doc.text, records)
+            for r in records:
+                r["evidence"]["engine"] = self.engine.name
             if gaz is not None:  # the parse may move spans: tag what the records now cover
                 spans += [(r[k]["start"], r[k]["end"]) for r in records
                           for k in ("source", "recipient", "via", "content") if r.get(k)]

@@ -25,7 +25,7 @@ def test_cli_engines_option_listed_in_help(command):
         pytest.skip(f"no `claimx {command}` in this tree yet")
     res = CliRunner().invoke(main, [command, "--help"])
     assert res.exit_code == 0
-    assert "--engine [light|stanza]" in res.output and "--models" in res.output
+    assert "--engine [light|stanza|camel]" in res.output and "--models" in res.output
 
 
 @pytest.mark.parametrize("command", ["extract", "tag"])

@@ -166,3 +166,32 @@ def test_engine_camel_broken_db_is_engine_unavailable(tmp_path):
     bad.write_text("###DEFINES###\nnot a define\n", encoding="utf-8")
     with pytest.raises(EngineUnavailable, match="not a CAMeL morphology database"):
         ce.CamelEngine(db_path=bad)
+
+
+# --- camel in the claim stage -----------------------------------------------------------
+
+def test_engine_camel_adds_claims_for_unlisted_cue_forms():
+    from claimx.model import Document
+    from claimx.pipeline import Options, Pipeline
+
+    text = "وتصرحان المصادر بأن الهجوم فشل."
+    light = Pipeline().extract(Document("d", text))
+    assert light == []  # تصرحان is not a listed form of صرح
+    recs = Pipeline(Options(engine="camel", extra={"models": str(FIX)})).extract(Document("d", text))
+    assert [(r["cue"]["text"], r["cue"]["type"], r["evidence"]["cue"]) for r in recs] == [("تصرحان", "say", "say.sarraha")]
+    assert recs[0]["source"]["text"] == "المصادر" and recs[0]["content"]["text"] == "الهجوم فشل"
+    assert recs[0]["evidence"]["engine"] == "camel"
+    for r in recs:
+        assert text[r["cue"]["start"]:r["cue"]["end"]] == r["cue"]["text"]
+
+
+def test_engine_camel_cli_option(tmp_path):
+    from click.testing import CliRunner
+
+    from claimx.cli import main
+
+    f = tmp_path / "a.txt"
+    f.write_text("وتصرحان المصادر بأن الهجوم فشل.", "utf-8")
+    result = CliRunner().invoke(main, ["extract", str(f), "-q", "--engine", "camel", "--models", str(FIX)])
+    assert result.exit_code == 0, result.output
+    assert '"say.sarraha"' in result.stdout

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import EngineUnavailable
 
-ENGINES = ("light", "stanza")
+ENGINES = ("light", "stanza", "camel")
 
 TORCH_FIRST = "pip install torch==2.13.0"  # a CPU wheel; without it pip may pull a multi-GB CUDA build
 
@@ -61,6 +61,11 @@ def check_engine(name: str = "light", models: str | os.PathLike | None = None) -
         import_stanza()
         find_models(models)
         return
+    if name == "camel":
+        from .camel_engine import find_db, import_camel
+
+        import_camel(find_db(db_path=models) if models else find_db())
+        return
     raise EngineUnavailable(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
 
 
@@ -76,6 +81,10 @@ def load_engine(name: str = "light", models: str | os.PathLike | None = None, **
         from .stanza_engine import StanzaEngine
 
         return StanzaEngine(models_dir=models, **options)
+    if name == "camel":
+        from .camel_engine import CamelEngine
+
+        return CamelEngine(db_path=models)
     raise EngineUnavailable(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
 
 

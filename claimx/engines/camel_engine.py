@@ -148,6 +148,10 @@ class CamelEngine:
     def analyses(self, word: str) -> list[dict]:
         return self.analyzer.analyze(word)
 
+    def refine(self, text: str, records: list[dict]) -> list[dict]:
+        """The camel engine adds cues (`cue_candidates`); it leaves records as they are."""
+        return records
+
     def lemmas(self, word: str) -> list[str]:
         """Distinct lemmas (diacritics removed), in the analyser's order."""
         out: list[str] = []
