@@ -110,7 +110,6 @@ def _stage(name, gazetteers=(), **extra):
     return stage
 
 
-
 def _run(config, process) -> None:
     from .batch import run_batch
     from .errors import ClaimxError
