@@ -79,6 +79,9 @@ class EventLexicon:
     place_anaphora: PhraseMatcher
     actor_anaphora: dict[str, str]  # folded word -> gazetteer subtype
     armed_nouns: frozenset = frozenset()
+    presence: frozenset = frozenset()  # "المتواجدة": participles that put an actor in a place
+    presence_place_nouns: frozenset = frozenset()  # "مدينة" between في and the place name
+    presence_not_inside: frozenset = frozenset()  # "محيط", "ريف": near the place, not in it
     version: int = 1
     path: str = ""
     triggers: list[Trigger] = field(default_factory=list)
@@ -174,6 +177,15 @@ def parse_event_lexicon(path: str, text: str) -> EventLexicon:
         anaphora.add(w, w)
     anaphora.build()
     actor_anaphora = {fold(k): str(v) for k, v in (data.get("actor_anaphora") or {}).items() if k != "__line__"}
+    presence = data.get("presence") or {}
+    if not isinstance(presence, dict):
+        _fail(path, "'presence' must be a mapping with 'participles' and 'place_nouns'", data.get("__line__"), "presence")
+    presence_words = {}
+    for key in ("participles", "place_nouns"):
+        vals = presence.get(key) or []
+        if not isinstance(vals, list) or not all(isinstance(x, str) and x.strip() for x in vals):
+            _fail(path, f"'presence.{key}' must be a list of non-empty strings", presence.get("__line__"), key)
+        presence_words[key] = frozenset(fold(x) for x in vals)
     return EventLexicon(
         matcher=matcher,
         labels=labels,
@@ -185,6 +197,9 @@ def parse_event_lexicon(path: str, text: str) -> EventLexicon:
         place_anaphora=anaphora,
         actor_anaphora=actor_anaphora,
         armed_nouns=frozenset(words("armed_nouns")),
+        presence=presence_words["participles"],
+        presence_place_nouns=presence_words["place_nouns"],
+        presence_not_inside=frozenset(words("presence_not_inside")),
         version=int(data.get("version", 1)),
         path=path,
         triggers=triggers,
@@ -878,6 +893,48 @@ def _roles(v: _View, ev: dict, mentions: list[dict], lex: EventLexicon) -> None:
     ev["_agent"], ev["_target"] = agent, target
 
 
+_COORDINATION = re.compile(r"^\s*(?:و|،|,)?\s*$")
+_COARSE_PLACES = ("country", "governorate", "region", "water")
+
+
+def _presence(v: _View, mentions: list[dict], places: list[dict], lex: EventLexicon) -> list[dict]:
+    """Presuppositions of control: "قوات النظام والميليشيات المتواجدة في البوكمال".
+
+    The participle must follow the actor (or actors joined by و) directly and be followed
+    by في and the place (a generic place noun such as مدينة may come between); a word of
+    `presence_not_inside` there ("في محيط البوكمال") means near, not in. Countries and
+    provinces are too coarse to be held by one presence.
+    """
+    out = []
+    for k, (s, e, w) in enumerate(v.words):
+        if w not in lex.presence and _bare(w) not in lex.presence:
+            continue
+        actors = [m for m in mentions if m["_v"][1] <= s and not v.text[m["_v"][1]:s].strip()]
+        if not actors:
+            continue
+        chain = [actors[-1]]
+        for m in reversed([m for m in mentions if m["_v"][1] <= chain[0]["_v"][0]]):
+            if not _COORDINATION.match(v.text[m["_v"][1]:chain[0]["_v"][0]]):
+                break
+            chain.insert(0, m)
+        nxt = v.words[k + 1:k + 3]
+        if not nxt or nxt[0][2] != "في":
+            continue
+        at = nxt[0][1]
+        if len(nxt) > 1 and (nxt[1][2] in lex.presence_place_nouns or _bare(nxt[1][2]) in lex.presence_place_nouns):
+            at = nxt[1][1]
+        place = next((p for p in places if p["_v"][0] >= at and not v.text[at:p["_v"][0]].strip()), None)
+        if place is None or not place.get("id") or place.get("subtype") in _COARSE_PLACES:
+            continue
+        if any(_bare(x) in lex.presence_not_inside for x in v.words_between(nxt[0][1], place["_v"][0])):
+            continue
+        out.append({"type": "control", "basis": "presence", "trigger": v.span(s, e),
+                    "agent": {**_mention_out(chain[0]), "role": "agent"},
+                    "actors": [{**_mention_out(m), "role": "agent"} for m in chain],
+                    "place": _mention_out(place)})
+    return out
+
+
 def _mention_out(m: dict | None) -> dict | None:
     if m is None:
         return None
@@ -1090,6 +1147,9 @@ def frame(record: dict, doc_text: str | None = None, lexicon: EventLexicon | Non
     else:
         result["place"] = _mention_out(places[0]) if places else None
     result["actors"] = [_mention_out(m) for m in mentions]
+    implied = _presence(v, mentions, places, lex)
+    if implied:
+        result["implies"] = implied
     result["events"] = [{k: val for k, val in e.items() if not k.startswith("_")} for e in events]
     if ev is not None:
         result["event"] = {k: val for k, val in ev.items() if not k.startswith("_")}

@@ -32,7 +32,7 @@ import hashlib
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -307,6 +307,7 @@ class _Claim:
     upstream: str
     answers: list[str] = field(default_factory=list)
     inherited: str | None = None
+    implied: bool = False  # read from a presupposition of the claim, not its main event
 
 
 def _window(fr: dict, lookback: int) -> tuple[tuple[_dt.date, _dt.date] | None, _dt.date | None]:
@@ -376,8 +377,34 @@ def _prep(records: list[dict], gaz: dict, sides: Sides, lookback: int) -> list[_
             place=place.get("id") if place else None, place_info=place, sides=claim_sides, agents=agents,
             targets_ids=targets, window=window, date=date, stance=_stance(rec, fr), outlet=outlet,
             chain=chain, upstream=upstream))
+        claims.extend(_implied(claims[-1], fr, gaz, sides))
     claims.sort(key=lambda c: c.order)
     return claims
+
+
+def _implied(c: _Claim, fr: dict, gaz: dict, sides: Sides) -> list[_Claim]:
+    """The control a claim takes for granted ("هاجم التنظيم قوات النظام المتواجدة في
+    البوكمال": the regime holds al-Bukamal), as extra asserting claims of the same record.
+
+    Only for positive claims: a denial's presuppositions are left out rather than guessed.
+    """
+    if c.rec.get("polarity") == "negative":
+        return []
+    out = []
+    for imp in fr.get("implies") or []:
+        agents = [a["id"] for a in imp.get("actors") or [] if a.get("id")]
+        claim_sides: set[str] = set()
+        for a in agents:
+            claim_sides |= sides.of(a, gaz)
+        trig = imp["trigger"]
+        frame_ = {"event": {"type": imp["type"], "trigger": trig, "negated": False, "modality": "asserted",
+                            "implied": imp.get("basis", True)},
+                  "agent": imp.get("agent"), "place": imp["place"], "time": fr.get("time"),
+                  "ref_date": fr.get("ref_date"), "numbers": []}
+        out.append(replace(c, order=c.order + (trig["start"],), frame=frame_, event=imp["type"], modality="asserted",
+                           place=imp["place"]["id"], place_info=imp["place"], sides=claim_sides, agents=agents,
+                           targets_ids=[], stance="assert", implied=True))
+    return out
 
 
 def _resolve_context(claims: list[_Claim], gaz: dict) -> None:
@@ -436,7 +463,7 @@ def _resolve_context(claims: list[_Claim], gaz: dict) -> None:
             if not _ANAPHORIC_CONTENT.search(content):
                 continue
             sent = (c.rec.get("sentence") or {}).get("index")
-            prev = [p for p in doc_claims[:i] if p.event and p.stance == "assert"]
+            prev = [p for p in doc_claims[:i] if p.event and p.stance == "assert" and not p.implied]
             if not prev:
                 continue
             same = [p for p in prev if sent is not None and (p.rec.get("sentence") or {}).get("index") == sent]
@@ -529,6 +556,8 @@ def _claim_view(c: _Claim) -> dict:
         out["date"] = c.date.isoformat()
     if c.inherited:
         out["frame_from"] = c.inherited
+    if c.implied:
+        out["implied"] = True
     return out
 
 

@@ -129,6 +129,9 @@ def _claim_html(c: dict, side: str) -> str:
     if c.get("targets"):
         links = " ".join(f'<a href="#c-{e(t)}" dir="ltr">{e(t)}</a>' for t in c["targets"])
         targets = f'<div class="targets">يرد على: {links}</div>'
+    if c.get("implied"):
+        trig = ((c.get("frame") or {}).get("event") or {}).get("trigger") or {}
+        targets += f'<div class="targets implied">ضمنيًا: «{e(trig.get("text", ""))}» يفترض السيطرة على المكان</div>'
     if c.get("frame_from"):
         targets += f'<div class="targets">الإطار مأخوذ من: <a href="#c-{e(c["frame_from"])}" dir="ltr">{e(c["frame_from"])}</a></div>'
     return (f'<article class="claim {e(side)}" id="c-{e(c.get("id"))}" data-claim-id="{e(c.get("id"))}" data-stance="{e(c.get("stance"))}">'

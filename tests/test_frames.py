@@ -96,8 +96,17 @@ def test_frames_golden(case):
         for g, w in zip(f["numbers"], want["numbers"]):
             for k, v in w.items():
                 assert g.get(k) == v, (k, g)
+    if "implies" in want:
+        got = f.get("implies") or []
+        assert len(got) == len(want["implies"]), got
+        for g, w in zip(got, want["implies"]):
+            assert g["type"] == w.get("type", "control"), g
+            _check_mention(g["agent"], w["agent"], "implied agent")
+            _check_mention(g["place"], w["place"], "implied place")
     # every span slices the article exactly
     spans = [f["event"]["trigger"]] if f["event"] else []
+    for imp in f.get("implies") or []:
+        spans += [imp["trigger"], imp["place"], *imp["actors"]]
     spans += [x for x in (f["agent"], f["target"], f["place"], f["time"]) if x] + f["numbers"] + f["actors"]
     for sp in spans:
         assert text[sp["start"]:sp["end"]] == sp["text"], sp
@@ -120,6 +129,9 @@ def test_frames_lexicon_loads_and_covers_every_type():
     ("types: {control: {triggers: [{verbs: [سيطر], weight: 7}]}}", "weight must be 1, 2 or 3"),
     ("types: {control: {triggers: [{verb: [سيطر]}]}}", "unknown key(s) ['verb']"),
     ("version: 1", "needs a 'types' mapping"),
+    ("types: {control: {triggers: [{verbs: [سيطر]}]}}\npresence: [المتواجدة]", "'presence' must be a mapping"),
+    ("types: {control: {triggers: [{verbs: [سيطر]}]}}\npresence: {participles: المتواجدة}",
+     "'presence.participles' must be a list"),
 ])
 def test_frames_lexicon_errors_name_the_problem(text, message):
     with pytest.raises(LexiconError) as e:
