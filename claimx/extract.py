@@ -115,10 +115,22 @@ MODAL_GOVERNORS = frozenset(fold(w) for w in "ينبغي يجب يتعين يم�
 TIME_NOUNS = frozenset(fold(w) for w in "أسبوع شهر عام سنة صباح مساء يوم أسبوع".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
+# "قال لنظيره الأمريكي": the counterpart spoken to is a recipient.
+COUNTERPARTS = frozenset(fold(w) for w in "نظيره نظيرها نظيريه نظرائه".split())
+# Pronoun-bearing particles that open a clause: "لكنه أضاف" has no written subject.
+PRONOUN_PARTICLES = frozenset(fold(p + s) for p in ("لكن", "ولكن", "إن", "وإن", "أن", "كأن") for s in _PRONOUNS[1:])
+# Words that end a source: "وقال يلدريم ردا على سؤال"، "قائلا"، "بالقول".
+SOURCE_STOPS = frozenset(fold(w) for w in "ردا تعليقا تعقيبا قائلا قائلة بالقول".split())
+# Broken plurals of speakers: a plural continuation ("وأشاروا") wants a plural antecedent.
+PLURAL_HEADS = frozenset(fold(w) for w in (
+    "مصادر المصادر ناشطون ناشطين الناشطون سكان السكان شهود الشهود مسؤولون مسؤولين المسؤولون أهالي الأهالي "
+    "قادة القادة عناصر مقاتلون المقاتلون خبراء الخبراء محللون المحللون وسائل نشطاء النشطاء معارضون المعارضون "
+    "المكاتب مكاتب تنسيقيات التنسيقيات فصائل الفصائل أطباء الأطباء"
+).split())
 NOT_SOURCES = frozenset(fold(w) for w in (
     "اتفاق الاتفاق لاتفاق مبادئ لمبادئ قرار القرار لقرار القانون للقانون الدستور للدستور خطة لخطة برنامج "
     "شروط لشروط آلية لآلية نظام بنود لبنود قواعد لقواعد تعليمات لتعليمات الأصول الحاجة الظروف الطلب "
-    "وجهة تعبير تعبيره تعبيرها رأيه رأيها"
+    "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات"
 ).split())
 
 
@@ -146,6 +158,7 @@ class Draft:
     hedges: list = field(default_factory=list)
     sentence: Sentence | None = None
     feminine: bool | None = None
+    plural: bool = False
 
 
 def _tokens(text: str, base: int) -> list[Tok]:
@@ -214,7 +227,7 @@ def _is_recipient(toks: list[Tok], k: int) -> bool:
     if t.startswith("لل") and len(t) > 3:
         return "ال" + t[2:] in RECIPIENT_HEADS or t[2:] in RECIPIENT_HEADS
     if t.startswith("ل") and len(t) > 2:
-        return t[1:] in RECIPIENT_HEADS
+        return t[1:] in RECIPIENT_HEADS or t[1:] in COUNTERPARTS
     return False
 
 
@@ -237,6 +250,16 @@ def _source_feminine(words: list[str]) -> bool:
     if words[0] in ("هذه", "تلك"):
         return True
     return head in FEMININE_HEADS or ("ال" + head) in FEMININE_HEADS or head.endswith("ه") or head.endswith("ات")
+
+
+def _source_plural(words: list[str]) -> bool:
+    """A plural or coordinated source: ناشطون، المصادر المحلية، المجلس والقوات."""
+    if not words:
+        return False
+    head = _bare(words[0])
+    if head in PLURAL_HEADS or ("ال" + head) in PLURAL_HEADS or head.endswith(("ون", "ين")) and len(head) > 4:
+        return True
+    return any(w.startswith("وال") and len(w) > 4 for w in words[1:4])
 
 
 class _SentenceReader:
@@ -359,6 +382,12 @@ class _SentenceReader:
             else:
                 return None
         d.feminine = _feminine_form(m.phrase, entry)
+        d.plural = fold(m.phrase).endswith("وا")
+        if entry.type == "announce" and j < len(toks) and toks[j].text in ("عنه", "عنها", "عنهم"):
+            return None  # "مكافأة … أعلنت عنها الولايات المتحدة": announced a thing, not a proposition
+        if entry.type == "announce" and (m.suffix in ("ه", "ها") or m.phrase.endswith(("ه", "ها"))) and i > 1 \
+                and toks[i - 1].text in RELATIVES and toks[i - 2].text not in ("الامر", "امر", "وهو", "هو", "وهي", "هي", "وهذا"):
+            return None  # "دولة الخلافة التي أعلنها": a relative clause describing a noun
         if (m.suffix in ("ه", "ها") or m.phrase.endswith(("ه", "ها"))) and i > 0 and toks[i - 1].text in RELATIVES | {"ما"}:
             return self._back_reference(d, i, j)
         if i > 0 and self._preceded_by_according(i):
@@ -369,6 +398,7 @@ class _SentenceReader:
         src_i, src_j, k, content_k = j, None, j, None
         after_time = False
         recipient = via = None
+        recipient_first = False
         n = len(toks)
         while k < n and k - j <= MAX_SOURCE:
             t = toks[k].text
@@ -443,6 +473,12 @@ class _SentenceReader:
                 r_end = self._recipient_end(k)
                 recipient = (k, r_end)
                 src_i = k = r_end
+                recipient_first = True
+                continue
+            if t in SOURCE_STOPS and k >= src_i:
+                src_j = src_j if src_j is not None else k  # "وتابع قائلا :", "وقال يلدريم ردا على سؤال :"
+                after_time = True
+                k += 1
                 continue
             if src_j is None and _is_recipient(toks, k) and k > src_i:
                 src_j = k
@@ -507,6 +543,9 @@ class _SentenceReader:
             src_j = src_i
         if src_j > src_i and not (m.prefix and m.prefix[0] in "وف") and self._kana_subject(i) is not None:
             src_j = src_i  # "وكانت روسيا قد ذكرت هذا الأسبوع أن …": the subject stands before the verb
+        if recipient_first and src_j > src_i and not (m.prefix and m.prefix[0] in "وف") \
+                and self._subject_before(i, m) is not None:
+            src_j = src_i  # "لافروف قال لنظيره الأمريكي ريكس تيلرسون إن": SVO, the name after is the recipient's
         if src_j > src_i:
             d.source = self._span(src_i, src_j)
             d.rule = "verb-vso" if d.rule == "verb" else d.rule
@@ -635,6 +674,10 @@ class _SentenceReader:
             if not (t.startswith("ال") or t in RECIPIENT_NAMES):
                 break
             q += 1
+        if q < len(toks) and toks[q].text == "(":
+            close = next((c for c in range(q + 1, min(len(toks), q + 7)) if toks[c].text == ")"), None)
+            if close is not None:
+                return close + 1  # "لصحيفة ( كومسومولسكايا برافدا )"
         return q
 
     def _np_end(self, i: int, limit: int) -> int:
@@ -725,7 +768,7 @@ class _SentenceReader:
         if s == i or (s > 0 and i - s >= MAX_BACK and toks[s - 1].text not in CLAUSE_PUNCT and not _is_comp(toks[s - 1])):
             return None
         first = toks[s].text
-        if first in PARTICLES or first in TIME_WORDS or first.isdigit():
+        if first in PARTICLES or first in TIME_WORDS or first.isdigit() or first in PRONOUN_PARTICLES:
             return None
         return self._span(s, i)
 
@@ -797,7 +840,14 @@ class _SentenceReader:
         _, j = self._cue_token_range(m)
         d = Draft(cue=(m.start, m.end), entry=entry, rule="participle", resolved=True)
         d.feminine = _feminine_form(m.phrase, entry)
+        d.plural = fold(m.phrase).endswith("ين")
         k = j
+        if k < len(toks) and entry.type == "opinion" and toks[k].text in ("اياه", "اياها", "اياهم"):
+            k += 1  # "واصفا إياه بأنه …": the one described is the object, the content follows
+            if k < len(toks) and toks[k].text == "ب":
+                k += 1
+        if k + 1 < len(toks) and toks[k].text == "علي" and _is_comp(toks[k + 1]):
+            k += 1  # "مشددا على أن …"
         if k < len(toks) and toks[k].text == "الي":
             k += 1
         if k < len(toks) and (_is_comp(toks[k]) or toks[k].text == ":"):
@@ -829,6 +879,8 @@ class _SentenceReader:
             return None  # "حسبما أفاد …": the verb carries the claim
         if fold(m.phrase).endswith(" ما") or m.phrase in ("حسبما",):
             return None
+        if j + 1 < len(toks) and toks[j].text in ("ما", "لما") and (j + 1) in self._cue_at_token:
+            return None  # "حسب ما أورد المكتب": the verb carries the claim
         if j < len(toks) and toks[j].text in ("الي", "ل") and entry.id.startswith("according.istinadan") is False:
             j += 1
         d = Draft(cue=(m.start, m.end), entry=entry, rule="prep")
@@ -1109,7 +1161,9 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
     for d in drafts:
         if d.resolved and d.source is None and d.entry.pos != "predicate":
             pick = None
-            for cand in reversed(history[-4:]):
+            if d.plural:
+                pick = next((c for c in reversed(history[-4:]) if _source_plural(view[c.source[0]:c.source[1]].split())), None)
+            for cand in ([] if pick else reversed(history[-4:])):
                 words = view[cand.source[0]:cand.source[1]].split()
                 if d.feminine is None or _source_feminine(words) == d.feminine:
                     pick = cand

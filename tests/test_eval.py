@@ -83,3 +83,48 @@ def test_eval_baly_dev_runs():
     result = run("eval", "--gold", str(GOLD / "dev-baly-a.yaml"), "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout)["documents"] == 8
+
+
+def _fold_of_claims() -> dict[str, str]:
+    folds = {}
+    for line in (BALY.parent / "train_test_splits.txt").read_text("utf-8").splitlines():
+        if ":" in line:
+            fold, ids = line.split(":", 1)
+            folds.update(dict.fromkeys(ids.split(), fold.strip()))
+    return folds
+
+
+@pytest.mark.parametrize("path", sorted(GOLD.glob("dev-baly-*.yaml")), ids=lambda p: p.name)
+def test_baly_dev_gold_stays_off_the_test_fold(path):
+    """Dev articles come from Folds 1-4 only, each in one dev file, and every span of the
+    gold (source, source_alt, recipient, content, entity forms) occurs in its article."""
+    if not BALY.exists():
+        pytest.skip(f"Baly corpus not found at {BALY} (../shared is absent)")
+    folds = _fold_of_claims()
+    gold = load_gold(str(path))
+    others = set()
+    for other in GOLD.glob("dev-baly-*.yaml"):
+        if other != path:
+            others |= set(load_gold(str(other))["docs"])
+    texts = {}
+    with BALY.open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            if r["id"] in gold["docs"]:
+                texts[r["id"]] = r["text"]
+    flat = lambda s: " ".join(s.split())  # noqa: E731
+    for doc_id, doc in gold["docs"].items():
+        assert folds.get(doc_id.split("#")[0]) in {"Fold_1", "Fold_2", "Fold_3", "Fold_4"}, doc_id
+        assert doc_id not in others, f"{doc_id} is in two dev files"
+        text = flat(texts[doc_id])
+        for c in doc.get("claims") or []:
+            for key in ("source", "recipient", "content"):
+                if c.get(key):
+                    assert flat(c[key]) in text, (doc_id, key, c[key])
+            alts = c.get("source_alt")
+            for alt in alts if isinstance(alts, list) else [alts]:
+                assert not alt or flat(alt) in text, (doc_id, "source_alt", alt)
+        for kind in (doc.get("entities") or {}).values():
+            for forms in kind.values():
+                for form in forms:
+                    assert flat(form) in text, (doc_id, "entity", form)
