@@ -57,14 +57,16 @@ CACHE_VERSION = "1"
 # Words that make the next name a place: "قرية X", "بلدة X", "حي X", "مدينة X" …
 PLACE_TRIGGERS = frozenset(fold(w) for w in (
     "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي مدينتي بلدات قرى أحياء حيي مدن "
-    "منطقة ريف محافظة قضاء مركز ضاحية"
+    "منطقة ريف محافظة قضاء مركز ضاحية حقل حقلي حقول معسكر"
 ).split())
 # The triggers after which an unknown name is still kept (with id null): the issue's
 # four and their close kin. "منطقة X" and "ريف X" are left out: "منطقة عسكرية",
 # "ريف واسع" are too common.
 UNRESOLVED_TRIGGERS = frozenset(fold(w) for w in (
-    "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي"
+    "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي قرى بلدات أحياء حيي"
 ).split())
+# …of which these name several places: "قريتي زبيدة وخساف", "قرى "أبو هريرة , المشيرفة , الكرين والمحمية""
+LIST_TRIGGERS = frozenset(fold(w) for w in "قريتي بلدتي قرى بلدات أحياء حيي".split())
 SOURCE_TRIGGERS = frozenset(fold(w) for w in (
     "قناة وكالة صحيفة جريدة موقع شبكة تلفزيون إذاعة راديو مجلة فضائية صفحة"
 ).split())
@@ -113,8 +115,32 @@ _CLOSING_MARK = re.compile(r' ?([")])')
 _WORD_AFTER_MARKS = re.compile(r'[ "()]*([^\W_]+)')
 _WORD_AFTER = re.compile(r" ([^\W\d_]+)(?![^\W\d_])")
 # the one or two words after a trigger word, perhaps in quotes: قرية "الجعابات"
-_NEXT_NAME = re.compile(r' "?([^\W\d_]+)(?: ([^\W\d_]+))?')
+# (the corpus is often tokenised: قرية " الكبارية ")
+_NEXT_NAME = re.compile(r' (?:" ?)?([^\W\d_]+)(?: ([^\W\d_]+))?')
+# a name where one must start (`_Tagger._name_at`): in quotes, up to the closing one (one to
+# four words); else one or two words, perhaps after an opening quote
+_QUOTED_NAME = re.compile(r'" ?([^\W\d_]+(?: [^\W\d_]+){0,3}) ?"')
+_ITEM_NAME = re.compile(r'(?:" ?)?([^\W\d_]+)(?: ([^\W\d_]+))?')
+# between two names of a list: a comma, or و alone or on the next name; quotes around allowed
+_LIST_SEP = re.compile(r' ?"? ?(?:[,،]|و(?= )|و(?=[^\W\d_]{3})) ?')
 _AL = "ال"
+
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+def _case_variants(form: str) -> tuple[str, ...]:
+    """Other casings of a form written in Latin letters (three or more): news text
+    writes "YPG" and "ypg", "Sputnik" and "SPUTNIK". Arabic forms have none.
+
+    >>> _case_variants("Sputnik")
+    ('sputnik', 'SPUTNIK')
+    >>> _case_variants("RT"), _case_variants("سانا")
+    ((), ())
+    """
+    if len(_LATIN.findall(form)) < 3:
+        return ()
+    return tuple(v for v in dict.fromkeys((form.lower(), form.upper(), form.title())) if v != form)
 
 
 def max_edits(length: int, triggered: bool = False) -> int:
@@ -262,6 +288,8 @@ class Gazetteer:
                 if len(f) < 2:
                     continue
                 self._add(f, Form(i, name not in weak, "exact"))
+                for v in _case_variants(f):  # Latin names: "YPG", "ypg"; "Sputnik", "SPUTNIK"
+                    self._add(v, Form(i, name not in weak, "exact"))
         exact = set(self.forms)
         for i, e in enumerate(self.entries):
             if e.type != "place" or e.subtype not in PLACE_SUBTYPES_WITH_VARIANTS:
@@ -286,6 +314,7 @@ class Gazetteer:
         self._phrase_forms = {ph: tuple((pl[1], pl[0]) for pl in pls) for ph, pls in self.matcher._payloads.items()}
         self._build_fuzzy_indexes()
         self._ancestors: dict[int, tuple[int, ...]] = {}
+        self._affiliations: dict[int, frozenset[int]] = {}
         # how much sharing an ancestor says in `_resolve`: a country says less than an admin area
         self._grain_weight = [0.5 if e.subtype == "country" else 1.0 for e in self.entries]
         self._fuzzy_cache: dict[tuple[str, str], tuple | None] = {}
@@ -483,15 +512,36 @@ class Gazetteer:
             got = self._ancestors[i] = tuple(out)
         return got
 
+    def affiliations(self, i: int) -> frozenset[int]:
+        """Indexes of the actors an entry belongs to, directly or through others."""
+        got = self._affiliations.get(i)
+        if got is None:
+            seen: set[int] = set()
+            todo = [i]
+            while todo:
+                for a in getattr(self.entries[todo.pop()], "affiliation", None) or ():
+                    k = self.by_id.get(a)
+                    if k is not None and k not in seen and k != i:
+                        seen.add(k)
+                        todo.append(k)
+            got = self._affiliations[i] = frozenset(seen)
+        return got
+
     def related(self, a: str, b: str) -> bool:
-        """Whether two place ids name one place at different grains: equal, one inside
-        the other (إدلب the city and محافظة إدلب), or a region inside the other's
-        admin area (ريف البوكمال and البوكمال). Used by `claimx eval --entities`."""
+        """Whether two ids name one entity at different grains. Places: equal, one inside
+        the other (إدلب the city and محافظة إدلب), or a region inside the other's admin
+        area (ريف البوكمال and البوكمال, ريف دير الزور الشرقي and دير الزور). Actors and
+        sources: equal, or one affiliated to the other, directly or not (سلاح الجو السوري
+        and قوات النظام). Used by `claimx eval --entities` ("related grains")."""
         if a == b:
             return True
         if a not in self.by_id or b not in self.by_id:
             return False
         i, j = self.by_id[a], self.by_id[b]
+        if self.entries[i].type != "place" or self.entries[j].type != "place":
+            # actors: a unit and the force it belongs to (طيران النظام and قوات النظام,
+            # فصائل المعارضة and المعارضة), along `affiliation`
+            return j in self.affiliations(i) or i in self.affiliations(j)
         up_i, up_j = self.ancestors(i), self.ancestors(j)
         if i in up_j or j in up_i:
             return True
@@ -1065,30 +1115,56 @@ class _Tagger:
         spans = sorted((h.start, h.end) for h in found)
         out = []
         for ts, te in self._place_words():
-            if _bare_trigger(view[ts:te]) not in UNRESOLVED_TRIGGERS:
+            trigger = _bare_trigger(view[ts:te])
+            if trigger not in UNRESOLVED_TRIGGERS:
                 continue
-            name = self._name_after(te)
-            if name is None or _overlaps(spans, *name):
-                continue
-            s, e = name
-            text = view[s:e]
-            best = self.gaz._fuzzy(text, "trigger")
-            if best is None and " " in text:
-                best = self.gaz._fuzzy(text.split(" ")[0], "trigger")
-                if best is not None:
-                    e = s + len(text.split(" ")[0])
-            if best is not None:
-                form, score = best
-                forms = [(x, form) for x in self.gaz.forms[form] if x.strong and self.gaz.entries[x.entry].type == "place"]
-                if forms:
-                    out.append(_Hit(s, e, forms, "fuzzy", score, (ts, te), "place"))
-                    continue
-            out.append(_Hit(s, e, [], "trigger", None, (ts, te), "place"))
+            for s, e in self._names_after(te, trigger in LIST_TRIGGERS):
+                if not _overlaps(spans, s, e):
+                    out.append(self._unknown_name(s, e, ts, te))
         return out
 
-    def _name_after(self, pos: int) -> tuple[int, int] | None:
-        """The name after a trigger word: one word, two when the first is a name head."""
-        m = _NEXT_NAME.match(self.view, pos)
+    def _names_after(self, pos: int, several: bool) -> list[tuple[int, int]]:
+        """The name after a trigger word; after a plural or dual one ("قرى", "قريتي"),
+        the names of the list it opens: "قريتي " زبيدة " و " خساف "", "قرى أبو هريرة ,
+        المشيرفة , الكرين والمحمية" (comma or و between them, quotes allowed)."""
+        view = self.view
+        out: list[tuple[int, int]] = []
+        name = self._name_at(pos + 1) if pos < len(view) and view[pos] == " " else None
+        while name is not None:
+            out.append(name)
+            if not several or len(out) == 8:
+                break
+            sep = _LIST_SEP.match(view, name[1])
+            name = self._name_at(sep.end()) if sep is not None else None
+        return out
+
+    def _unknown_name(self, s: int, e: int, ts: int, te: int) -> _Hit:
+        """A name after a trigger word that no exact name covers: a close spelling of a
+        place, else a place with id null and the trigger."""
+        text = self.view[s:e]
+        best = self.gaz._fuzzy(text, "trigger")
+        if best is None and " " in text:
+            best = self.gaz._fuzzy(text.split(" ")[0], "trigger")
+            if best is not None:
+                e = s + len(text.split(" ")[0])
+        if best is not None:
+            form, score = best
+            forms = [(x, form) for x in self.gaz.forms[form] if x.strong and self.gaz.entries[x.entry].type == "place"]
+            if forms:
+                return _Hit(s, e, forms, "fuzzy", score, (ts, te), "place")
+        return _Hit(s, e, [], "trigger", None, (ts, te), "place")
+
+    def _name_at(self, pos: int) -> tuple[int, int] | None:
+        """The name of a place starting at `pos` (after a trigger word and its space, or
+        after a list separator): one word, two when the first is a name head; in quotes,
+        the words up to the closing quote (at most four)."""
+        view = self.view
+        q = _QUOTED_NAME.match(view, pos)
+        if q is not None:  # quoted, it is a name even if a word of it is also a common one: "جديدة مخيط"
+            first = q.group(1).split(" ")[0]
+            if first not in PLACE_TRIGGERS and len(_core(first)) >= 2:
+                return q.start(1), q.end(1)
+        m = _ITEM_NAME.match(view, pos)
         if m is None:
             return None
         first, second = m.group(1), m.group(2)
