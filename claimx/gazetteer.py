@@ -63,10 +63,10 @@ PLACE_TRIGGERS = frozenset(fold(w) for w in (
 # four and their close kin. "منطقة X" and "ريف X" are left out: "منطقة عسكرية",
 # "ريف واسع" are too common.
 UNRESOLVED_TRIGGERS = frozenset(fold(w) for w in (
-    "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي قرى بلدات أحياء حيي"
-).split())
+    "مدينة بلدة قرية حي مخيم مزرعة ناحية قريتي بلدتي قرى بلدات حيي"
+).split())  # not أحياء: also "alive" (بقوا أحياء تحت الأنقاض)
 # …of which these name several places: "قريتي زبيدة وخساف", "قرى "أبو هريرة , المشيرفة , الكرين والمحمية""
-LIST_TRIGGERS = frozenset(fold(w) for w in "قريتي بلدتي قرى بلدات أحياء حيي".split())
+LIST_TRIGGERS = frozenset(fold(w) for w in "قريتي بلدتي قرى بلدات حيي".split())
 SOURCE_TRIGGERS = frozenset(fold(w) for w in (
     "قناة وكالة صحيفة جريدة موقع شبكة تلفزيون إذاعة راديو مجلة فضائية صفحة"
 ).split())
@@ -86,7 +86,10 @@ NOT_NAMES = frozenset(fold(w) for w in (
     "هذه هذا تلك ذلك التي الذي الذين واحدة واحد أخرى اخرى أخري آخر اخر ثانية أولى كاملة بأكملها "
     "صغيرة صغير كبيرة كبير قريبة قريب مجاورة مجاور نائية حدودية سورية عراقية سوري عراقي تابعة تابع "
     "جديدة جديد قديمة قديم رئيسية رئيسي مهمة استراتيجية إستراتيجية محاصرة محررة خاضعة الخاضعة "
-    "واقعة الواقعة أي اي كل بعض عدة عدد لا لم لن قد ما إن ان أن بأن وأن كان كانت يوم اليوم"
+    "واقعة الواقعة أي اي كل بعض عدة عدد لا لم لن قد ما إن ان أن بأن وأن كان كانت يوم اليوم "
+    # directions and places around (where a list of names ends: "بلدتي خشام والبصيرة، شمال الشحيل")
+    "شمال جنوب شرق غرب شمالي جنوبي شرقي غربي الشمال الجنوب الشرق الغرب وسط محيط بمحيط أطراف "
+    "له لها لهم به بها فيه فيها منه منها عليه عليها"
 ).split())
 # Words that do not tell one name from another: a multi-word fuzzy match needs one
 # identical word that is not one of these ("مدينة طرابلس" is not "مدينة جرابلس").
@@ -1046,7 +1049,8 @@ class _Tagger:
                 got[1] = s - len(p)
                 got[2] = None  # several sources: the kinds are read from the forms
         hits = []
-        for (s, e), (forms, ws, kinds) in sorted(by_span.items()):
+        # kept spans never overlap unless equal, and come in text order: by_span is sorted already
+        for (s, e), (forms, ws, kinds) in by_span.items():
             if kinds is None:
                 kinds = {f.kind for f, _ in forms}
             if "exact" in kinds:
