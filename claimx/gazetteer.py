@@ -89,7 +89,10 @@ NOT_NAMES = frozenset(fold(w) for w in (
     "واقعة الواقعة أي اي كل بعض عدة عدد لا لم لن قد ما إن ان أن بأن وأن كان كانت يوم اليوم "
     # directions and places around (where a list of names ends: "بلدتي خشام والبصيرة، شمال الشحيل")
     "شمال جنوب شرق غرب شمالي جنوبي شرقي غربي الشمال الجنوب الشرق الغرب وسط محيط بمحيط أطراف "
-    "له لها لهم به بها فيه فيها منه منها عليه عليها"
+    "له لها لهم به بها فيه فيها منه منها عليه عليها "
+    # what else follows a place word and is not a name: "قرى الريف الشمالي", "قرى فقط", "بلدات بعيدة"
+    "فقط فضلا بعيدة كثيرة عديدة مختلفة متفرقة المحيطة المجاورة الحدودية التابعة المحررة الريف ريفي "
+    "المنطقة المناطق البلدة المدينة القرية الضفة حوض"
 ).split())
 # Words that do not tell one name from another: a multi-word fuzzy match needs one
 # identical word that is not one of these ("مدينة طرابلس" is not "مدينة جرابلس").
@@ -1177,12 +1180,24 @@ class _Tagger:
         out: list[tuple[int, int]] = []
         name = self._name_at(pos + 1) if pos < len(view) and view[pos] == " " else None
         while name is not None:
+            # in a list, a word that starts with و is a new clause or another place word, not
+            # a name ("قرى وبلدات", "قرى وقتلت", "الفرات , وأجبرت"): the و that joins two names
+            # is read by the separator ("الرشيد وأبو قبرة")
+            if several and view[name[0]] == "و" and not self._name_head(name):
+                break
+            if len(out) and view[name[1] - 2:name[1]] == "وا":  # "الدبس وأطلقوا": a plural verb
+                break
             out.append(name)
             if not several or len(out) == 8:
                 break
             sep = _LIST_SEP.match(view, name[1])
             name = self._name_at(sep.end()) if sep is not None else None
         return out
+
+    def _name_head(self, name: tuple[int, int]) -> bool:
+        """Whether a name starting with و starts with a word that opens names (وادي)."""
+        first = self.view[name[0]:name[1]].split(" ")[0]
+        return first in NAME_HEADS
 
     def _unknown_name(self, s: int, e: int, ts: int, te: int) -> _Hit:
         """A name after a trigger word that no exact name covers: a close spelling of a
@@ -1208,13 +1223,14 @@ class _Tagger:
         q = _QUOTED_NAME.match(view, pos)
         if q is not None:  # quoted, it is a name even if a word of it is also a common one: "جديدة مخيط"
             first = q.group(1).split(" ")[0]
-            if first not in PLACE_TRIGGERS and len(_core(first)) >= 2:
+            if _bare_trigger(first) not in PLACE_TRIGGERS and len(_core(first)) >= 2:
                 return q.start(1), q.end(1)
         m = _ITEM_NAME.match(view, pos)
         if m is None:
             return None
         first, second = m.group(1), m.group(2)
-        if first in NOT_NAMES or first in PLACE_TRIGGERS or len(_core(first)) < 2:
+        # "قرى بقضاء حمص": a place word, perhaps with a clitic, is not a name
+        if first in NOT_NAMES or _bare_trigger(first) in PLACE_TRIGGERS or len(_core(first)) < 2:
             return None
         if second and first in NAME_HEADS and second not in NOT_NAMES:
             return m.start(1), m.end(2)
