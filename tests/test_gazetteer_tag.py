@@ -209,3 +209,26 @@ def test_gazetteer_tag_spans_agree_with_whole_document(seed_texts):
 ])
 def test_gazetteer_related_places(fixture_gaz, a, b, related):
     assert fixture_gaz.related(a, b) is related
+
+
+@pytest.mark.parametrize("a, b, related", [
+    ("actor/sy/air-force", "actor/sy/regime-forces", True),  # a unit and the force it belongs to
+    ("actor/sy/regime-forces", "actor/sy/air-force", True),
+    ("actor/sy/opposition-factions", "actor/sy/opposition", True),
+    ("actor/iq/kataib-hezbollah", "actor/lb/hezbollah", False),  # not affiliated: two groups
+    ("actor/isis", "actor/coalition", False),
+    ("place/sy/countryside/deir-ez-zor-east", "place/sy/deir-ez-zor", True),  # ريف X and X
+    ("place/country/iraq", "place/region/syria-iraq-border", False),
+])
+def test_gazetteer_related_grains_in_the_default_gazetteer(a, b, related):
+    from claimx.gazetteer import load_gazetteer
+
+    assert load_gazetteer().related(a, b) is related
+
+
+def test_gazetteer_case_variants_only_for_latin_names():
+    from claimx.gazetteer import _case_variants
+
+    assert set(_case_variants("YPG")) == {"ypg", "Ypg"}
+    assert _case_variants("RT") == ()  # two letters: "rt" in a URL is not the channel
+    assert _case_variants("قسد") == ()
