@@ -1057,11 +1057,53 @@ def _claim_id(doc: Document, cue: Span) -> str:
 
 
 def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bool:
-    """A short first line with no final punctuation: the title, not the body."""
+    """A short first line with no final punctuation: the title, not the body.
+
+    The whole line is tested, so a title with an inner ".." ("يعلن سيطرته على
+    البوكمال.. ومصادر تنفي") is one headline, not a sentence and a headline.
+    """
     if sent.index > 2:
         return False
-    text = doc.text[sent.start:sent.end]
-    return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16 and "\n" in doc.text[sent.end:sent.end + 2] + "\n"
+    a = doc.text.rfind("\n", 0, sent.start) + 1
+    b = doc.text.find("\n", sent.end)
+    text = doc.text[a:len(doc.text) if b < 0 else b]
+    if doc.text.count("\n", 0, a) - doc.text.count("\n\n", 0, a) > 2:
+        return False
+    return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16
+
+
+_TITLE_END = re.compile(r"\s\|\s")
+
+
+def _title_spans(view: str) -> list[tuple[int, int]]:
+    """Where the page title stands in a scraped page (view offsets).
+
+    Scraped pages open with the title ("<title> | <site>") and repeat it over
+    the story; the gold sets leave titles unannotated (or optional), and a cue
+    in a title is a headline, not an attributed sentence. The title is the
+    longest run of 5 to 40 words opening the first line that occurs again in
+    the text; failing that, the words before a " | " among the first 40. Every
+    occurrence of it is a title span.
+    """
+    first = re.search(r"\S[^\n]*", view)
+    if first is None:
+        return []
+    words = list(re.finditer(r"\S+", first.group()))[:40]
+    base = first.start()
+    title = None
+    for k in range(len(words), 4, -1):
+        cand = first.group()[:words[k - 1].end()]
+        rx = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
+        if rx.search(view, base + len(cand)):
+            title = rx
+            break
+    if title is None:
+        bar = _TITLE_END.search(first.group(), 0, words[-1].end() if words else 0)
+        if bar is None or len(first.group()[:bar.start()].split()) < 3:
+            return []
+        cand = first.group()[:bar.start()]
+        title = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
+    return [m.span() for m in title.finditer(view)]
 
 
 def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sentence] | None = None,
@@ -1078,6 +1120,9 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     cue_matches = [m for m in resolve_overlaps(found)
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
                    and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
+    titles = _title_spans(view)
+    if titles:
+        cue_matches = [m for m in cue_matches if not any(a <= m.start and m.end <= b for a, b in titles)]
     drafts: list[Draft] = []
     mi = 0
     for sent in sentences:
