@@ -956,10 +956,16 @@ class _SentenceReader:
         _, j = self._cue_token_range(m)
         d = Draft(cue=(m.start, m.end), entry=m.payload, rule="phrase")
         k = j
+        if m.payload.id == "say.jaa_fi":
+            # "وجاء في بيان وزارة الدفاع أن ...": the statement is the source, not a pro-drop subject
+            c = j if j < len(self.toks) and (_is_comp(self.toks[j]) or self.toks[j].text == ":") else self._find_comp(j, 12)
+            if c is not None:
+                d.source = self._span(j - 1, c)
+                k = c
         if k < len(self.toks) and (_is_comp(self.toks[k]) or self.toks[k].text == ":"):
             k += 1
         d.content = self._span(k, self.content_end(k, cue_starts))
-        d.resolved = True
+        d.resolved = d.source is None
         return d if d.content else None
 
     def _read_predicate(self, m: Match, i: int, cue_starts: set[int]) -> Draft | None:
