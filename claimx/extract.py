@@ -1205,11 +1205,42 @@ def _drop_nested(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
+# Speech acts that are no claims (warnings, calls, condemnations) still name the speaker a
+# following "… , وقال" continues: "فيما حذر وزير الدفاع , X , من … , وقال إن"، "أما الوزارة
+# فحثت … , وقالت"، "أدانت رئاسة المجلس … , وقالت في بيان". Matched on the folded view.
+_ACT_SUBJECT = re.compile(
+    r"(?:^|(?<=\s))(?:و|ف|فيما\s+|بينما\s+)?(?:حذر|دعا|دعت|حث|ناشد|ادان|دان|ندد|رحب|اعرب|طالب)(?:ت)?\s+"
+    r"(?P<np>(?:(?!من\s|علي\s|الي\s|في\s|عن\s|ب\s|ل\s|بان\s|بضروره\s)[^\s,،.:]+\s+){1,7}?)(?=من\s|علي\s|الي\s|في\s|عن\s|ب|,|،)"
+    r"|(?:^|(?<=\s))و?اما\s+(?P<topic>(?:[^\s,،.:ف][^\s,،.:]*\s+){1,5}?)"
+    r"ف(?:قد\s|(?:حذر|دعا|دعت|حث|ناشد|ادان|دان|ندد|رحب|اعرب|طالب)(?:ت)?\s)")
+
+
+def _speech_act_subject(view: str, d: Draft, after: int) -> tuple[int, int] | None:
+    """The subject of a warning/call verb earlier in d's sentence (after `after`), or None."""
+    if d.sentence is None:
+        return None
+    start = max(d.sentence.nstart, after)
+    found = None
+    for m in _ACT_SUBJECT.finditer(view, start, d.cue[0]):
+        g = "np" if m.group("np") else "topic"
+        a, b = m.span(g)
+        text = view[a:b].rstrip('" \t')
+        lead = len(text) - len(text.lstrip('" '))
+        a, text = a + lead, text[lead:]
+        if text and (d.feminine is None or _source_feminine(text.split()) == d.feminine):
+            found = (a, a + len(text))
+    return found
+
+
 def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
     """Continuations take the nearest earlier source, preferring one of the same gender."""
     view = doc.normalized.text
     history: list[Draft] = []
     for d in drafts:
+        if d.resolved and d.source is None and d.entry.pos != "predicate" and not d.plural:
+            act = _speech_act_subject(view, d, history[-1].cue[1] if history else 0)
+            if act is not None:
+                d.source, d.source_kind = act, _source_kind(view[act[0]:act[1]])
         if d.resolved and d.source is None and d.entry.pos != "predicate":
             pick = None
             if d.plural:
