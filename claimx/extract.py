@@ -1065,16 +1065,24 @@ def _claim_id(doc: Document, cue: Span) -> str:
 def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bool:
     """A short first line with no final punctuation: the title, not the body.
 
-    The whole line is tested, so a title with an inner ".." ("يعلن سيطرته على
-    البوكمال.. ومصادر تنفي") is one headline, not a sentence and a headline.
+    The whole line is tested, one of the first three, so a title with an inner ".."
+    ("يعلن سيطرته على البوكمال.. ومصادر تنفي") is one headline, not a sentence and a
+    headline.
     """
-    if sent.index > 2:
-        return False
     a = doc.text.rfind("\n", 0, sent.start) + 1
+    top, pos = 0, 0
+    while top < 3 and pos <= a:  # a is one of the first three non-empty lines
+        nl = doc.text.find("\n", pos)
+        if pos == a:
+            break
+        if nl < 0:
+            return False
+        top += nl > pos and bool(doc.text[pos:nl].strip())
+        pos = nl + 1
+    if top >= 3 or pos != a:
+        return False
     b = doc.text.find("\n", sent.end)
     text = doc.text[a:len(doc.text) if b < 0 else b]
-    if doc.text.count("\n", 0, a) - doc.text.count("\n\n", 0, a) > 2:
-        return False
     return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16
 
 
