@@ -1087,6 +1087,10 @@ def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bo
 
 
 _TITLE_END = re.compile(r"\s\|\s")
+# A verb in a relative clause on a news noun describes the news, it reports nothing: "الأنباء
+# التي تفيد بدخول"، "التسريبات التي تداولها الناشطون"، "إن المعلومات لديه تفيد بأن" (folded view).
+_INFO_RELATIVE = re.compile(
+    r"(?<![^\s])[وفبل]?(?:ال)?(?:انباء|اخبار|معلومات|تسريبات|تقارير|شائعات)\s+(?:التي|الذي|لديه|لديها|لدينا|لديهم)\s+(?:[وف]?قد\s+)?$")
 
 
 def _title_spans(view: str) -> list[tuple[int, int]]:
@@ -1134,6 +1138,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     cue_matches = [m for m in resolve_overlaps(found)
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
                    and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
+    cue_matches = [m for m in cue_matches if not (m.payload.pos == "verb" and _INFO_RELATIVE.search(view, max(0, m.start - 60), m.start))]
     titles = _title_spans(view)
     if titles:
         cue_matches = [m for m in cue_matches if not any(a <= m.start and m.end <= b for a, b in titles)]
