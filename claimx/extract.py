@@ -119,8 +119,14 @@ KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان 
 COUNTERPARTS = frozenset(fold(w) for w in "نظيره نظيرها نظيريه نظرائه".split())
 # Pronoun-bearing particles that open a clause: "لكنه أضاف" has no written subject.
 PRONOUN_PARTICLES = frozenset(fold(p + s) for p in ("لكن", "ولكن", "إن", "وإن", "أن", "كأن") for s in _PRONOUNS[1:])
+# Sentence openers that are no subject before "X , قال" ("وفي سياق متصل , قال").
+_OPENERS = frozenset(fold(w) for w in (
+    "وفي ومن وعلى وإلى والى وعن ومع وبعد وقبل وخلال ومنذ وحول حول وفيما وبينما وأما وكما ولكن وحسب بحسب وفق "
+    "وفق وبحسب ووفق ووفقا وفقا ونقلا نقلا بدوره بدورها وبدوره وبدورها كذلك وكذلك أيضا وأيضا بالمقابل وبالمقابل "
+    "إذا وإذا لو ولو عندما وعندما بعدما وبعدما حين وحين"
+).split())
 # Words that end a source: "وقال يلدريم ردا على سؤال"، "قائلا"، "بالقول".
-SOURCE_STOPS = frozenset(fold(w) for w in "ردا تعليقا تعقيبا قائلا قائلة بالقول".split())
+SOURCE_STOPS = frozenset(fold(w) for w in "ردا تعليقا تعقيبا قائلا قائلة قائل بالقول".split())  # قائل: "قائل ا" split by the tokeniser
 # Broken plurals of speakers: a plural continuation ("وأشاروا") wants a plural antecedent.
 PLURAL_HEADS = frozenset(fold(w) for w in (
     "مصادر المصادر ناشطون ناشطين الناشطون سكان السكان شهود الشهود مسؤولون مسؤولين المسؤولون أهالي الأهالي "
@@ -759,6 +765,10 @@ class _SentenceReader:
             if rel is not None and rel > 0 and toks[rel - 1].text == "," and \
                     all(toks[q].text not in CLAUSE_PUNCT for q in range(rel, i - 1)):
                 return self._np_before(rel)
+        if 2 < i <= MAX_BACK + 1 and toks[i - 1].text == "," and toks[0].text not in PARTICLES | TIME_WORDS | _OPENERS \
+                and not toks[0].text.isdigit() and all(toks[q].text not in CLAUSE_PUNCT and toks[q].text != '"' and not _is_comp(toks[q])
+                                                       and toks[q].text not in _OPENERS and q not in self._cue_at_token for q in range(i - 1)):
+            return self._span(0, i - 1)  # "نائب رئيس الوزراء نعمان قورتولموش , قال": the sentence opens with its subject
         s = i
         while s > 0 and i - s < MAX_BACK:
             t = toks[s - 1].text
