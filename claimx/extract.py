@@ -1097,6 +1097,20 @@ def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bo
 
 
 _TITLE_END = re.compile(r"\s\|\s")
+# "طائرات يعتقد أنها روسية"، "قاربا يرجح أنه يتبع": a passive estimate (يُعتقد) describing an
+# indefinite noun is part of the sentence it sits in, not a claim whose source is that noun.
+_PASSIVE_ESTIMATES = frozenset(fold(w) for w in "يعتقد يرجح يقدر".split())
+_ESTIMATE_THAT = re.compile(r"\s+[اإ]?ن(?:ه|ها|هم)(?![^\W\d_])")
+_NOT_INDEFINITE = frozenset(fold(w) for w in (
+    "انه انها انهم لانه لانها جعله جعلها جعلهم يزال تزال زال كان كانت بات باتت ظل ظلت هو هي وهو وهي من ما لا لم"
+).split()) | PARTICLES
+
+
+def _passive_estimate(view: str, m: Match) -> bool:
+    if m.prefix or m.suffix or m.phrase not in _PASSIVE_ESTIMATES or not _ESTIMATE_THAT.match(view, m.end):
+        return False
+    prev = view[max(0, m.start - 40):m.start].split()[-1:]
+    return bool(prev) and prev[0][0].isalpha() and not prev[0].startswith(("ال", "و")) and prev[0] not in _NOT_INDEFINITE
 # A verb in a relative clause on a news noun describes the news, it reports nothing: "الأنباء
 # التي تفيد بدخول"، "التسريبات التي تداولها الناشطون"، "إن المعلومات لديه تفيد بأن" (folded view).
 _INFO_RELATIVE = re.compile(
@@ -1148,7 +1162,8 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     cue_matches = [m for m in resolve_overlaps(found)
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
                    and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
-    cue_matches = [m for m in cue_matches if not (m.payload.pos == "verb" and _INFO_RELATIVE.search(view, max(0, m.start - 60), m.start))]
+    cue_matches = [m for m in cue_matches if not (m.payload.pos == "verb" and _INFO_RELATIVE.search(view, max(0, m.start - 60), m.start))
+                   and not _passive_estimate(view, m)]
     titles = _title_spans(view)
     if titles:
         cue_matches = [m for m in cue_matches if not any(a <= m.start and m.end <= b for a, b in titles)]
