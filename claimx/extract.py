@@ -1133,12 +1133,33 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
     words = list(re.finditer(r"\S+", first.group()))[:40]
     base = first.start()
     title = None
-    for k in range(len(words), 4, -1):
-        cand = first.group()[:words[k - 1].end()]
-        rx = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
-        if rx.search(view, base + len(cand)):
-            title = rx
-            break
+    if len(words) >= 5:
+        ws = [w.group() for w in words]
+        ends = [base + w.end() for w in words]
+        copies = []  # (start, end, words matched) of each later run equal to a prefix of the line
+        p = view.find(ws[0], ends[0])
+        while p >= 0:  # scrapes glue words to the copy ("مباشرالبيت الأبيض"): no word boundary at its ends
+            q, n = p, 0
+            while n < len(ws) and ends[n] <= p and view.startswith(ws[n], q):
+                q += len(ws[n])
+                n += 1
+                if q == len(view) or not view[q].isspace():
+                    break
+                while q < len(view) and view[q].isspace():
+                    q += 1
+            if n >= 5:
+                copies.append((p, n))
+            p = view.find(ws[0], p + 1)
+        if copies:
+            k = max(n for _, n in copies)
+            spans = [(base, ends[k - 1])]
+            for p, n in copies:
+                if n >= k and p >= spans[-1][1]:
+                    q = p
+                    for w in ws[:k]:
+                        q = view.index(w, q) + len(w)
+                    spans.append((p, q))
+            return spans
     if title is None:
         bar = _TITLE_END.search(first.group(), 0, words[-1].end() if words else 0)
         if bar is None or len(first.group()[:bar.start()].split()) < 3:
