@@ -20,7 +20,10 @@ import hashlib
 import sys
 import unicodedata
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from typing import NamedTuple
 
 from .lexicon import CueEntry, Lexicons, default_lexicons
 from .match import Match, resolve_overlaps
@@ -122,8 +125,7 @@ NOT_SOURCES = frozenset(fold(w) for w in (
 ).split())
 
 
-@dataclass
-class Tok:
+class Tok(NamedTuple):
     start: int  # view offsets
     end: int
     text: str
@@ -148,8 +150,16 @@ class Draft:
     feminine: bool | None = None
 
 
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_new_tuple = tuple.__new__
+
+
 def _tokens(text: str, base: int) -> list[Tok]:
-    return [Tok(base + m.start(), base + m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    # split gives [gap, token, gap, token, …, gap]; offsets are the running sum of
+    # their lengths: no match object and no Python call per token
+    parts = _TOKEN_SPLIT.split(text)
+    at = list(accumulate(map(len, parts), initial=base))
+    return list(map(_new_tuple, repeat(Tok), zip(at[1:-1:2], at[2::2], parts[1::2])))
 
 
 def _strip_clitic(word: str) -> str:
@@ -248,16 +258,21 @@ class _SentenceReader:
         self.sent = sent
         self.lex = lex
         self.toks = _tokens(self.view[sent.nstart:sent.nend], sent.nstart)
-        self.starts = {t.start: i for i, t in enumerate(self.toks)}
-        self.ends = {t.end: i for i, t in enumerate(self.toks)}
+        self._tok_starts = [t.start for t in self.toks]
         self.cues = cue_matches
+
+    @property
+    def starts(self) -> dict[int, int]:
+        return {t.start: i for i, t in enumerate(self.toks)}
+
+    @property
+    def ends(self) -> dict[int, int]:
+        return {t.end: i for i, t in enumerate(self.toks)}
 
     # -- token helpers ------------------------------------------------------
     def tok_index_at(self, pos: int) -> int | None:
-        for i, t in enumerate(self.toks):
-            if t.start <= pos < t.end:
-                return i
-        return None
+        i = bisect_right(self._tok_starts, pos) - 1  # tokens are disjoint and in order
+        return i if i >= 0 and pos < self.toks[i].end else None
 
     def _unquote(self, span):
         """A source written in quotes ("المرصد السوري") is the name inside them."""
