@@ -283,8 +283,8 @@ def _sentence_flags(doc: Document, sentences: list[Sentence], m: Markers) -> lis
             nonspace = sum(map(len, tokens))
             if len(_SYMBOL.findall(t)) >= (1 - m.min_letters) * nonspace * 0.5:  # cheap test first
                 flag = sum(map(len, _WORD.findall(t))) < m.min_letters * nonspace
-        key = " ".join(tokens)
         if m.repeat and len(tokens) >= m.repeat_words:
+            key = " ".join(tokens)
             seen[key] += 1
             flag = flag or seen[key] >= m.repeat
         flag = flag or (cut and runs[line] >= m.teaser_run)

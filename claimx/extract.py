@@ -22,6 +22,7 @@ import unicodedata
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import accumulate, repeat
 from typing import NamedTuple
 
@@ -186,6 +187,7 @@ def _is_comp(tok: Tok) -> bool:
     return tok.text in COMPLEMENTISERS
 
 
+@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
 def _is_masdar(word: str) -> bool:
     if word in MASDARS:
         return True
@@ -203,12 +205,14 @@ def _is_masdar(word: str) -> bool:
 _VERBAL_NOUN = re.compile(r"(?:ان..ا.|ا.ت.ا.|است..ا.|ت..ي.|ت.ا..)(?:ه|ات)?")
 
 
+@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
 def _is_verbal_noun(word: str) -> bool:
     """A listed object noun, or a derived-form verbal noun (الانتقال، استهداف)."""
     rest = word[2:] if word.startswith("ال") else word
     return _is_masdar(word) or _VERBAL_NOUN.fullmatch(rest) is not None
 
 
+@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
 def _is_bi_masdar(word: str) -> bool:
     """"بارتفاع", "بمقتل", "باندلاع": ب + a verbal noun opens the content of أفاد/أكد."""
     if not word.startswith("ب") or len(word) <= 3:
@@ -956,13 +960,19 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
     if d.type in ("estimate", "allege", "rumor"):
         htype = {"estimate": "estimate", "allege": "distancing", "rumor": "unverified"}[d.type]
         out.append((d.cue, htype))
-    for m in hedge_matches:
+    lo = min((s for s, _ in regions), default=0)
+    hi = max((e for _, e in regions), default=0)
+    for m in hedge_matches:  # in text order: skip to the regions, stop after them
+        if m.start < lo:
+            continue
+        if m.start >= hi:
+            break
         if any(s <= m.start and m.end <= e for s, e in regions):
             if d.type in NEGATIVE_TYPES and m.payload.type in ("unverified", "distancing"):
                 continue  # "نفت صحة المعلومات": the reports are what is denied, not a hedge
             out.append(((m.start, m.end), m.payload.type))
     for s, e in regions:
-        for mm in _QAD.finditer(view, s, e):
+        for mm in _qad_finditer(view, s, e):
             if _imperfect(mm.group(1)):
                 out.append(((mm.start(), mm.end()), "modal"))
     result = []
@@ -976,6 +986,23 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
 
 
 _QAD = re.compile(r"(?<![^\W_])(?:و|ف)?قد\s+([^\W_]+)")
+
+
+def _qad_finditer(view: str, s: int, e: int):
+    """`_QAD.finditer(view, s, e)`, tried only where قد occurs: a search for a pattern
+    that opens with a lookbehind tries it at every character."""
+    last = s
+    q = view.find("قد", s, e)
+    while q >= 0:
+        for p in (q - 1, q):  # a match starts at its و/ف or at قد
+            if p < last or (p < q and view[p] not in "وف"):
+                continue
+            m = _QAD.match(view, p, e)
+            if m is not None:
+                yield m
+                last = m.end()
+                break
+        q = view.find("قد", max(q + 2, last), e)
 _PERFECT_T = frozenset(fold(w) for w in "تم تمت تمكن تمكنت توصل توصلت تعرض تعرضت تحول تحولت تراجع تراجعت تقدم تقدمت تسلم تسلمت تلقى تلقت".split())
 
 
