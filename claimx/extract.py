@@ -1064,7 +1064,8 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     lex = lex or default_lexicons()
     view = doc.normalized.text
     sentences = sentences if sentences is not None else split_sentences(doc)
-    found = lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view) + _engine_matches(doc, lex, extra_cues)
+    cues, noun_cues, _ = lex.scan(view)
+    found = cues + noun_cues + _engine_matches(doc, lex, extra_cues)
     cue_matches = [m for m in resolve_overlaps(found)
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
                    and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
@@ -1178,7 +1179,7 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
 
 def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -> list[dict]:
     view = doc.normalized.text
-    hedge_matches = resolve_overlaps(lex.hedge_matcher.find(view)) if drafts else []
+    hedge_matches = resolve_overlaps(lex.scan(view)[2]) if drafts else []
     records = []
     for d in drafts:
         cue = doc.nspan(*d.cue)

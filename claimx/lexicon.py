@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import LexiconError
-from .match import ARTICLE_PREFIXES, NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, PhraseMatcher
+from .match import ARTICLE_PREFIXES, NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, MultiMatcher, PhraseMatcher
 from .normalize import fold
 
 CUE_TYPES = ("say", "announce", "confirm", "deny", "doubt", "allege", "estimate", "opinion", "according_to", "rumor")
@@ -167,6 +167,25 @@ class Lexicons:
                 self.hedge_matcher.add(fold(form), entry)
         for m in (self.cue_matcher, self.noun_cue_matcher, self.hedge_matcher):
             m.build()
+        self._scanner = MultiMatcher((self.cue_matcher, self.noun_cue_matcher, self.hedge_matcher))
+        self._last_scan: tuple | None = None
+
+    def scan(self, view: str) -> tuple[list, list, list]:
+        """The cue, noun-cue and hedge matches of a view, found in one pass.
+
+        The last view's are kept: `find_claims` and `to_records` both ask for them.
+        """
+        last = self._last_scan
+        if last is not None and last[0] is view:
+            return last[1]
+        found = tuple(self._scanner.find(view))
+        self._last_scan = (view, found)
+        return found
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_last_scan"] = None
+        return state
 
 
 @lru_cache(maxsize=4)
