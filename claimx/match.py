@@ -12,6 +12,7 @@ preposition ل, where Arabic writes لل (للبوكمال = ل + البوكما
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -199,12 +200,28 @@ def resolve_overlaps(matches: Iterable[Match]) -> list[Match]:
     Matches with the same span and different payloads are all kept.
     """
     ordered = sorted(matches, key=lambda m: (-(m.end - m.start), m.start))
-    taken: list[tuple[int, int]] = []
     kept: list[Match] = []
-    for m in ordered:
-        if any(m.start < e and s < m.end and (s, e) != (m.start, m.end) for s, e in taken):
-            continue
-        taken.append((m.start, m.end))
-        kept.append(m)
+    if any(m.start >= m.end for m in ordered):  # empty spans: the plain pairwise test
+        taken: list[tuple[int, int]] = []
+        for m in ordered:
+            if any(m.start < e and s < m.end and (s, e) != (m.start, m.end) for s, e in taken):
+                continue
+            taken.append((m.start, m.end))
+            kept.append(m)
+    else:
+        # the spans taken are disjoint (or equal), so kept in start order their ends
+        # are in order too: only the last one starting before a match's end can overlap it
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in ordered:
+            a, b = m.start, m.end
+            k = bisect_left(starts, b) - 1
+            if k >= 0 and ends[k] > a:
+                if starts[k] != a or ends[k] != b:
+                    continue
+            else:
+                starts.insert(k + 1, a)
+                ends.insert(k + 1, b)
+            kept.append(m)
     kept.sort(key=lambda m: (m.start, m.end))
     return kept
