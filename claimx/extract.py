@@ -156,11 +156,16 @@ _new_tuple = tuple.__new__
 
 
 def _tokens(text: str, base: int) -> list[Tok]:
+    return _tokens_and_starts(text, base)[0]
+
+
+def _tokens_and_starts(text: str, base: int) -> tuple[list[Tok], list[int]]:
     # split gives [gap, token, gap, token, …, gap]; offsets are the running sum of
     # their lengths: no match object and no Python call per token
     parts = _TOKEN_SPLIT.split(text)
     at = list(accumulate(map(len, parts), initial=base))
-    return list(map(_new_tuple, repeat(Tok), zip(at[1:-1:2], at[2::2], parts[1::2])))
+    starts = at[1:-1:2]
+    return list(map(_new_tuple, repeat(Tok), zip(starts, at[2::2], parts[1::2]))), starts
 
 
 def _strip_clitic(word: str) -> str:
@@ -261,8 +266,7 @@ class _SentenceReader:
         self.view = doc.normalized.text
         self.sent = sent
         self.lex = lex
-        self.toks = _tokens(self.view[sent.nstart:sent.nend], sent.nstart)
-        self._tok_starts = [t.start for t in self.toks]
+        self.toks, self._tok_starts = _tokens_and_starts(self.view[sent.nstart:sent.nend], sent.nstart)
         self.cues = cue_matches
 
     @property
