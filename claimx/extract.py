@@ -39,6 +39,7 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 _PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني")
 COMPLEMENTISERS = frozenset(p + s for p in ("ان", "بان", "وان", "فان") for s in _PRONOUNS)
 CLAUSE_PUNCT = frozenset(",;:()[]!?.")
+_TRIMMED = CLAUSE_PUNCT | {"-"}  # what _span trims (one set, not one per test)
 RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"})
 NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "عدم", "بعدم"})
 TIME_WORDS = frozenset(fold(w) for w in (
@@ -299,9 +300,9 @@ class _SentenceReader:
 
     def _span(self, i: int, j: int) -> tuple[int, int] | None:
         """View span of tokens i..j-1, trimmed of punctuation at both ends."""
-        while i < j and self.toks[i].text in CLAUSE_PUNCT | {"-"}:
+        while i < j and self.toks[i].text in _TRIMMED:
             i += 1
-        while j > i and self.toks[j - 1].text in CLAUSE_PUNCT | {"-"}:
+        while j > i and self.toks[j - 1].text in _TRIMMED:
             j -= 1
         if all(not t.text[0].isalnum() for t in self.toks[i:j]):
             return None
