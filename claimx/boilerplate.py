@@ -41,6 +41,7 @@ _LINE = re.compile(r"[^\n]+")
 _ELLIPSIS_END = re.compile(r"(?:\.[ \t]*\.[ \t]*\.|…)[ \t]*$")
 _DOTS_AFTER = re.compile(r"[ \t]*\.[ \t]*\.")
 _SYMBOLS = tuple(",.،؛:;|/\\-_*#{}()[]<>=+!?؟\"'0123456789٠١٢٣٤٥٦٧٨٩")
+_SYMBOL = re.compile("[" + "".join(re.escape(c) for c in sorted(set(_SYMBOLS))) + "]")  # one scan, not 48 counts
 _RULES = ("pipe_run", "min_letters", "repeat", "repeat_words", "teaser_run")
 
 
@@ -280,10 +281,10 @@ def _sentence_flags(doc: Document, sentences: list[Sentence], m: Markers) -> lis
         flag = False
         if len(tokens) >= 4 and m.min_letters:
             nonspace = sum(map(len, tokens))
-            if sum(map(t.count, _SYMBOLS)) >= (1 - m.min_letters) * nonspace * 0.5:  # cheap test first
+            if len(_SYMBOL.findall(t)) >= (1 - m.min_letters) * nonspace * 0.5:  # cheap test first
                 flag = sum(map(len, _WORD.findall(t))) < m.min_letters * nonspace
-        key = " ".join(tokens)
         if m.repeat and len(tokens) >= m.repeat_words:
+            key = " ".join(tokens)
             seen[key] += 1
             flag = flag or seen[key] >= m.repeat
         flag = flag or (cut and runs[line] >= m.teaser_run)

@@ -20,7 +20,11 @@ import hashlib
 import sys
 import unicodedata
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate, repeat
+from typing import NamedTuple
 
 from .lexicon import CueEntry, Lexicons, default_lexicons
 from .match import Match, resolve_overlaps
@@ -35,6 +39,7 @@ _TOKEN = re.compile(r"[^\W_]+|[^\w\s]")
 _PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "نا", "ني")
 COMPLEMENTISERS = frozenset(p + s for p in ("ان", "بان", "وان", "فان") for s in _PRONOUNS)
 CLAUSE_PUNCT = frozenset(",;:()[]!?.")
+_TRIMMED = CLAUSE_PUNCT | {"-"}  # what _span trims (one set, not one per test)
 RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي"})
 NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "عدم", "بعدم"})
 TIME_WORDS = frozenset(fold(w) for w in (
@@ -140,8 +145,7 @@ NOT_SOURCES = frozenset(fold(w) for w in (
 ).split())
 
 
-@dataclass
-class Tok:
+class Tok(NamedTuple):
     start: int  # view offsets
     end: int
     text: str
@@ -167,8 +171,21 @@ class Draft:
     plural: bool = False
 
 
+_TOKEN_SPLIT = re.compile(f"({_TOKEN.pattern})")
+_new_tuple = tuple.__new__
+
+
 def _tokens(text: str, base: int) -> list[Tok]:
-    return [Tok(base + m.start(), base + m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    return _tokens_and_starts(text, base)[0]
+
+
+def _tokens_and_starts(text: str, base: int) -> tuple[list[Tok], list[int]]:
+    # split gives [gap, token, gap, token, …, gap]; offsets are the running sum of
+    # their lengths: no match object and no Python call per token
+    parts = _TOKEN_SPLIT.split(text)
+    at = list(accumulate(map(len, parts), initial=base))
+    starts = at[1:-1:2]
+    return list(map(_new_tuple, repeat(Tok), zip(starts, at[2::2], parts[1::2]))), starts
 
 
 def _strip_clitic(word: str) -> str:
@@ -195,6 +212,7 @@ def _is_comp(tok: Tok) -> bool:
     return tok.text in COMPLEMENTISERS
 
 
+@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
 def _is_masdar(word: str) -> bool:
     if word in MASDARS:
         return True
@@ -212,12 +230,14 @@ def _is_masdar(word: str) -> bool:
 _VERBAL_NOUN = re.compile(r"(?:ان..ا.|ا.ت.ا.|است..ا.|ت..ي.|ت.ا..)(?:ه|ات)?")
 
 
+@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
 def _is_verbal_noun(word: str) -> bool:
     """A listed object noun, or a derived-form verbal noun (الانتقال، استهداف)."""
     rest = word[2:] if word.startswith("ال") else word
     return _is_masdar(word) or _VERBAL_NOUN.fullmatch(rest) is not None
 
 
+@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
 def _is_bi_masdar(word: str) -> bool:
     """"بارتفاع", "بمقتل", "باندلاع": ب + a verbal noun opens the content of أفاد/أكد."""
     if not word.startswith("ب") or len(word) <= 3:
@@ -276,17 +296,21 @@ class _SentenceReader:
         self.view = doc.normalized.text
         self.sent = sent
         self.lex = lex
-        self.toks = _tokens(self.view[sent.nstart:sent.nend], sent.nstart)
-        self.starts = {t.start: i for i, t in enumerate(self.toks)}
-        self.ends = {t.end: i for i, t in enumerate(self.toks)}
+        self.toks, self._tok_starts = _tokens_and_starts(self.view[sent.nstart:sent.nend], sent.nstart)
         self.cues = cue_matches
+
+    @property
+    def starts(self) -> dict[int, int]:
+        return {t.start: i for i, t in enumerate(self.toks)}
+
+    @property
+    def ends(self) -> dict[int, int]:
+        return {t.end: i for i, t in enumerate(self.toks)}
 
     # -- token helpers ------------------------------------------------------
     def tok_index_at(self, pos: int) -> int | None:
-        for i, t in enumerate(self.toks):
-            if t.start <= pos < t.end:
-                return i
-        return None
+        i = bisect_right(self._tok_starts, pos) - 1  # tokens are disjoint and in order
+        return i if i >= 0 and pos < self.toks[i].end else None
 
     def _unquote(self, span):
         """A source written in quotes ("المرصد السوري") is the name inside them."""
@@ -305,9 +329,9 @@ class _SentenceReader:
 
     def _span(self, i: int, j: int) -> tuple[int, int] | None:
         """View span of tokens i..j-1, trimmed of punctuation at both ends."""
-        while i < j and self.toks[i].text in CLAUSE_PUNCT | {"-"}:
+        while i < j and self.toks[i].text in _TRIMMED:
             i += 1
-        while j > i and self.toks[j - 1].text in CLAUSE_PUNCT | {"-"}:
+        while j > i and self.toks[j - 1].text in _TRIMMED:
             j -= 1
         if all(not t.text[0].isalnum() for t in self.toks[i:j]):
             return None
@@ -1009,13 +1033,19 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
     if d.type in ("estimate", "allege", "rumor"):
         htype = {"estimate": "estimate", "allege": "distancing", "rumor": "unverified"}[d.type]
         out.append((d.cue, htype))
-    for m in hedge_matches:
+    lo = min((s for s, _ in regions), default=0)
+    hi = max((e for _, e in regions), default=0)
+    for m in hedge_matches:  # in text order: skip to the regions, stop after them
+        if m.start < lo:
+            continue
+        if m.start >= hi:
+            break
         if any(s <= m.start and m.end <= e for s, e in regions):
             if d.type in NEGATIVE_TYPES and m.payload.type in ("unverified", "distancing"):
                 continue  # "نفت صحة المعلومات": the reports are what is denied, not a hedge
             out.append(((m.start, m.end), m.payload.type))
     for s, e in regions:
-        for mm in _QAD.finditer(view, s, e):
+        for mm in _qad_finditer(view, s, e):
             if _imperfect(mm.group(1)):
                 out.append(((mm.start(), mm.end()), "modal"))
     result = []
@@ -1029,6 +1059,23 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
 
 
 _QAD = re.compile(r"(?<![^\W_])(?:و|ف)?قد\s+([^\W_]+)")
+
+
+def _qad_finditer(view: str, s: int, e: int):
+    """`_QAD.finditer(view, s, e)`, tried only where قد occurs: a search for a pattern
+    that opens with a lookbehind tries it at every character."""
+    last = s
+    q = view.find("قد", s, e)
+    while q >= 0:
+        for p in (q - 1, q):  # a match starts at its و/ف or at قد
+            if p < last or (p < q and view[p] not in "وف"):
+                continue
+            m = _QAD.match(view, p, e)
+            if m is not None:
+                yield m
+                last = m.end()
+                break
+        q = view.find("قد", max(q + 2, last), e)
 _PERFECT_T = frozenset(fold(w) for w in "تم تمت تمكن تمكنت توصل توصلت تعرض تعرضت تحول تحولت تراجع تراجعت تقدم تقدمت تسلم تسلمت تلقى تلقت".split())
 
 
@@ -1179,7 +1226,8 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     lex = lex or default_lexicons()
     view = doc.normalized.text
     sentences = sentences if sentences is not None else split_sentences(doc)
-    found = lex.cue_matcher.find(view) + lex.noun_cue_matcher.find(view) + _engine_matches(doc, lex, extra_cues)
+    cues, noun_cues, _ = lex.scan(view)
+    found = cues + noun_cues + _engine_matches(doc, lex, extra_cues)
     cue_matches = [m for m in resolve_overlaps(found)
                    if (m.prefix + m.phrase + m.suffix) not in lex.not_cues and not _teh_marbuta_suffix(doc, m)
                    and not _bad_verb_prefix(m) and not _raw_not_cue(doc, m, lex)]
@@ -1331,7 +1379,7 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
 
 def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -> list[dict]:
     view = doc.normalized.text
-    hedge_matches = resolve_overlaps(lex.hedge_matcher.find(view)) if drafts else []
+    hedge_matches = resolve_overlaps(lex.scan(view)[2]) if drafts else []
     records = []
     for d in drafts:
         cue = doc.nspan(*d.cue)

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from .errors import LexiconError
-from .match import ARTICLE_PREFIXES, NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, PhraseMatcher
+from .match import ARTICLE_PREFIXES, NOUN_PREFIXES, PRONOUN_SUFFIXES, VERB_PREFIXES, MultiMatcher, PhraseMatcher
 from .normalize import fold
 
 CUE_TYPES = ("say", "announce", "confirm", "deny", "doubt", "allege", "estimate", "opinion", "according_to", "rumor")
@@ -52,8 +52,21 @@ def _construct_mapping(loader, node, deep=False):
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLineLoader(yaml.CSafeLoader):
+        """The same with libyaml's parser: every process starts by reading the lexicons."""
+
+    _CLineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+else:  # pragma: no cover - PyYAML without libyaml
+    _CLineLoader = None
+
 
 def load_yaml_with_lines(path: str, text: str):
+    if _CLineLoader is not None:
+        try:
+            return yaml.load(text, Loader=_CLineLoader)  # noqa: S506 - a CSafeLoader subclass
+        except yaml.YAMLError:
+            pass  # the pure-Python parser below says what is wrong in its own words
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
@@ -85,10 +98,10 @@ def _check(path, item, allowed: dict[str, tuple], required: tuple[str, ...]) -> 
         raise LexiconError(path, "must be a non-empty list of non-empty strings", line, "forms")
 
 
-def parse_cues(path: str, text: str) -> list[CueEntry]:
+def parse_cues(path: str, text: str, data=None) -> list[CueEntry]:
     allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS}
     out, seen = [], set()
-    data = load_yaml_with_lines(path, text)
+    data = load_yaml_with_lines(path, text) if data is None else data
     for item in _entries(path, data, "cues"):
         _check(path, item, allowed, ("id", "lemma", "type", "pos", "forms"))
         if item["id"] in seen:
@@ -98,13 +111,13 @@ def parse_cues(path: str, text: str) -> list[CueEntry]:
     return out
 
 
-def parse_not_cues(path: str, text: str, key: str = "not_cues") -> list[str]:
+def parse_not_cues(path: str, text: str, key: str = "not_cues", data=None) -> list[str]:
     """Whole words that look like clitic + cue but are not (فرات is not ف + رأت).
 
     `not_cues` are compared in the folded view; `not_cues_exact` against the raw
     word without diacritics, for spellings the fold merges (رأي the noun, رأى the verb).
     """
-    data = load_yaml_with_lines(path, text)
+    data = load_yaml_with_lines(path, text) if data is None else data
     words = data.get(key, []) if isinstance(data, dict) else []
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise LexiconError(path, "must be a list of non-empty strings", key=key)
@@ -135,9 +148,10 @@ class Lexicons:
     def __init__(self, cues_path: str | Path | None = None, hedges_path: str | Path | None = None):
         cue_name, cue_text = _read("cues.yaml", cues_path)
         hedge_name, hedge_text = _read("hedges.yaml", hedges_path)
-        self.cues = parse_cues(cue_name, cue_text)
-        self.not_cues = frozenset(fold(w) for w in parse_not_cues(cue_name, cue_text))
-        self.not_cues_raw = frozenset(parse_not_cues(cue_name, cue_text, "not_cues_exact"))
+        cue_data = load_yaml_with_lines(cue_name, cue_text)  # parsed once for the three readers
+        self.cues = parse_cues(cue_name, cue_text, cue_data)
+        self.not_cues = frozenset(fold(w) for w in parse_not_cues(cue_name, cue_text, data=cue_data))
+        self.not_cues_raw = frozenset(parse_not_cues(cue_name, cue_text, "not_cues_exact", cue_data))
         self.hedges = parse_hedges(hedge_name, hedge_text)
         self.hash = hashlib.sha256((cue_text + "\0" + hedge_text).encode()).hexdigest()
         self.cue_matcher = PhraseMatcher(VERB_PREFIXES | NOUN_PREFIXES, PRONOUN_SUFFIXES)
@@ -153,6 +167,25 @@ class Lexicons:
                 self.hedge_matcher.add(fold(form), entry)
         for m in (self.cue_matcher, self.noun_cue_matcher, self.hedge_matcher):
             m.build()
+        self._scanner = MultiMatcher((self.cue_matcher, self.noun_cue_matcher, self.hedge_matcher))
+        self._last_scan: tuple | None = None
+
+    def scan(self, view: str) -> tuple[list, list, list]:
+        """The cue, noun-cue and hedge matches of a view, found in one pass.
+
+        The last view's are kept: `find_claims` and `to_records` both ask for them.
+        """
+        last = self._last_scan
+        if last is not None and last[0] is view:
+            return last[1]
+        found = tuple(self._scanner.find(view))
+        self._last_scan = (view, found)
+        return found
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_last_scan"] = None
+        return state
 
 
 @lru_cache(maxsize=4)

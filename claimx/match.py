@@ -12,6 +12,7 @@ preposition ل, where Arabic writes لل (للبوكمال = ل + البوكما
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -120,6 +121,77 @@ class PhraseMatcher:
         return out
 
 
+class MultiMatcher:
+    """Several `PhraseMatcher`s run over one text in one automaton pass.
+
+    `find(text)` returns, for each matcher, exactly what its own `find(text)`
+    returns; the claim stage runs three lexicons over every article, and the
+    scan of the text is most of a `find`.
+    """
+
+    def __init__(self, matchers: Iterable[PhraseMatcher]):
+        self.matchers = tuple(matchers)
+        self._automaton: ahocorasick.Automaton | None = None
+        self._built_from: tuple = ()
+
+    def build(self) -> None:
+        keys: dict[str, list[tuple]] = {}
+        for idx, m in enumerate(self.matchers):
+            if not m._payloads:
+                continue
+            if m._automaton is None:
+                m.build()
+            for key, (phrase, lam_article) in m._automaton.items():
+                keys.setdefault(key, []).append((idx, phrase, lam_article))
+        a = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            a.add_word(key, tuple(entries))
+        if keys:
+            a.make_automaton()
+        self._automaton = a if keys else None
+        self._built_from = tuple(m._automaton for m in self.matchers)
+
+    def find(self, text: str) -> list[list[Match]]:
+        if self._built_from != tuple(m._automaton for m in self.matchers) or not self._built_from:
+            self.build()  # a matcher changed (add) since
+        outs: list[list[Match]] = [[] for _ in self.matchers]
+        if self._automaton is None:
+            return outs
+        rules = [(m.prefixes, m.suffixes, m._payloads) for m in self.matchers]
+        n = len(text)
+        # the acceptance test of PhraseMatcher.find, for each matcher the key belongs to
+        for last, entries in self._automaton.iter(text):
+            end = last + 1
+            for idx, phrase, lam_article in entries:
+                prefixes, suffixes, payloads = rules[idx]
+                start = end - (len(phrase) - 1 if lam_article else len(phrase))
+                ws = start
+                while ws > 0 and is_word_char(text[ws - 1]) and start - ws <= 3:
+                    ws -= 1
+                if ws > 0 and is_word_char(text[ws - 1]):
+                    continue
+                prefix = text[ws:start]
+                if lam_article:
+                    if prefix not in _LAM_PREFIXES:
+                        continue
+                elif prefix not in prefixes:
+                    continue
+                we = end
+                while we < n and is_word_char(text[we]) and we - end <= 3:
+                    we += 1
+                if we < n and is_word_char(text[we]):
+                    continue
+                suffix = text[end:we]
+                if suffix not in suffixes:
+                    continue
+                out = outs[idx]
+                for payload in payloads[phrase]:
+                    out.append(Match(start, end, phrase, payload, prefix, suffix))
+        for out in outs:
+            out.sort(key=lambda m: (m.start, -m.end))
+        return outs
+
+
 def resolve_overlaps(matches: Iterable[Match]) -> list[Match]:
     """Keep the longest match, then the earliest, among overlapping ones.
 
@@ -128,12 +200,28 @@ def resolve_overlaps(matches: Iterable[Match]) -> list[Match]:
     Matches with the same span and different payloads are all kept.
     """
     ordered = sorted(matches, key=lambda m: (-(m.end - m.start), m.start))
-    taken: list[tuple[int, int]] = []
     kept: list[Match] = []
-    for m in ordered:
-        if any(m.start < e and s < m.end and (s, e) != (m.start, m.end) for s, e in taken):
-            continue
-        taken.append((m.start, m.end))
-        kept.append(m)
+    if any(m.start >= m.end for m in ordered):  # empty spans: the plain pairwise test
+        taken: list[tuple[int, int]] = []
+        for m in ordered:
+            if any(m.start < e and s < m.end and (s, e) != (m.start, m.end) for s, e in taken):
+                continue
+            taken.append((m.start, m.end))
+            kept.append(m)
+    else:
+        # the spans taken are disjoint (or equal), so kept in start order their ends
+        # are in order too: only the last one starting before a match's end can overlap it
+        starts: list[int] = []
+        ends: list[int] = []
+        for m in ordered:
+            a, b = m.start, m.end
+            k = bisect_left(starts, b) - 1
+            if k >= 0 and ends[k] > a:
+                if starts[k] != a or ends[k] != b:
+                    continue
+            else:
+                starts.insert(k + 1, a)
+                ends.insert(k + 1, b)
+            kept.append(m)
     kept.sort(key=lambda m: (m.start, m.end))
     return kept

@@ -12,42 +12,59 @@ Rules, in the order they apply:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .model import Document, Sentence
 
 _LINE = re.compile(r"[^\n]+")
-_END = re.compile(r"[.!?…]+")  # the view maps ؟ to ?
+_END = re.compile(r"[.!?…][.!?…]*")  # the view maps ؟ to ?; not "+": re skips to a class only when it comes first
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_LAST_WORD = re.compile(r"([^\W\d_]+)\s*$")
+_QUOTE = re.compile('"')
 _ABBREV = frozenset({"د", "م", "ه", "ق", "ص", "ج", "ب", "ف", "ا", "ت", "ش", "mr", "dr", "st", "no", "vs", "etc", "u", "s", "a"})
 
 
+_LAST_WORD_REVERSED = re.compile(r"\s*([^\W\d_]+)")
+
+
 def _is_abbreviation(line: str, dot: int) -> bool:
-    m = _LAST_WORD.search(line, max(0, dot - 24), dot)  # a short window: long lines stay linear
-    return bool(m) and (len(m.group(1)) == 1 or m.group(1).lower() in _ABBREV)
+    # the word before the dot in a short window (long lines stay linear), matched on
+    # the reversed window: one anchored match, not a search trying 24 places
+    m = _LAST_WORD_REVERSED.match(line[max(0, dot - 24):dot][::-1])
+    return bool(m) and (len(m.group(1)) == 1 or m.group(1)[::-1].lower() in _ABBREV)
 
 
 def _inside_number(line: str, start: int, end: int) -> bool:
-    before = line[:start].rstrip()
-    after = line[end:].lstrip()
-    return bool(before) and bool(after) and before[-1].isdigit() and after[0].isdigit()
+    # the characters around the stop, past spaces (no copies of the line: it may be long)
+    i = start - 1
+    while i >= 0 and line[i].isspace():
+        i -= 1
+    j, n = end, len(line)
+    while j < n and line[j].isspace():
+        j += 1
+    return i >= 0 and j < n and line[i].isdigit() and line[j].isdigit()
 
 
-def _quote_closes_later(line: str, pos: int) -> bool:
-    """True when pos lies inside a straight-quoted passage that closes on this line."""
-    opened = line.count('"', 0, pos) % 2 == 1
-    return opened and '"' in line[pos:]
+def _quote_closes_later(line: str, pos: int, quotes: list[int] | None = None) -> bool:
+    """True when pos lies inside a straight-quoted passage that closes on this line.
+
+    `quotes`: the positions of '"' in the line, when the caller has them."""
+    if quotes is None:
+        opened = line.count('"', 0, pos) % 2 == 1
+        return opened and '"' in line[pos:]
+    k = bisect_left(quotes, pos)  # quotes before pos
+    return k % 2 == 1 and k < len(quotes)
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:
     cuts = []
+    quotes = [q.start() for q in _QUOTE.finditer(line)] if '"' in line else []
     for m in _END.finditer(line):
         s, e = m.span()
         if e < len(line) and not line[e].isspace() and line[e] not in '"\')':
             continue  # "3.5", "www.site.com"
         if m.group() == "." and (_inside_number(line, s, e) or _is_abbreviation(line, s)):
             continue
-        if _quote_closes_later(line, s):
+        if _quote_closes_later(line, s, quotes):
             continue
         # a closing quote or bracket right after the stop belongs to this sentence
         while e < len(line) and line[e] in '"\')':
