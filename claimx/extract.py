@@ -361,7 +361,9 @@ class _SentenceReader:
         for i, m in sorted(self._cue_at_token.items()):
             entry: CueEntry = m.payload
             rule = getattr(self, f"_read_{entry.pos}", None)
-            d = rule(m, i, cue_starts) if rule else None
+            # "بيان نشرته الوكالة", "تم نقله": an object pronoun makes the thing published or moved, not
+            # a report; the word still ends a source before it
+            d = rule(m, i, cue_starts) if rule and not (m.suffix and entry.no_enclitic) else None
             if d is not None:
                 d.sentence = self.sent
                 d.type = d.type or entry.type
