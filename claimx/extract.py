@@ -39,7 +39,8 @@ RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "ا
 NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "عدم", "بعدم"})
 TIME_WORDS = frozenset(fold(w) for w in (
     "اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليل ليلة فجر "
-    "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها"
+    "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها "
+    "رسميا علنا صراحة"  # manner adverbs: "يعلن رسميا انتهاء …" has no source after the verb
 ).split())
 CHANNEL_NOUNS = frozenset(fold(w) for w in (
     "تصريح تصريحات بيان حديث مقابلة مؤتمر تغريدة تغريدات رسالة اتصال لقاء كلمة خطاب منشور "
@@ -67,7 +68,7 @@ MASDARS = frozenset(fold(w) for w in (
     "استيلاء تقدم اعتقال إرسال مشاركة تورط مسؤولية شن تنفيذ أسر قتل إصابة تدمير فرض رفض قبول موافقة توقيع "
     "التوصل عقد إجراء الاتهامات اتهامات الأنباء الأخبار التقارير المعلومات الادعاءات المزاعم الشائعات "
     "أي أية كل ما هذه هذا تلك ذلك حصول نقل سقوط تعرض إحراز تمكن عودة خروج فتح إغلاق نية قيام استخدام وصول "
-    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم أنباء أخبار"
+    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم أنباء أخبار عدم"
 ).split())
 PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
@@ -75,7 +76,7 @@ PARTICLES = frozenset(fold(w) for w in (
 ).split())
 STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما حيث".split())
 BOUNDARY_WORDS = frozenset(fold(w) for w in (
-    "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث "
+    "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما حين حينما وحين وحينما وفيما وبينما وحيث "
     "وحذر وحذرت ودعا ودعت وطالب وطالبت وأشاد وأشادت وتعهد وتعهدت "  # a new act after a comma
     "الأمر وهو وهذا"  # "…، الأمر الذي نفاه …": a comment on what came before
 ).split())
@@ -117,6 +118,8 @@ KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان 
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 # "قال لنظيره الأمريكي": the counterpart spoken to is a recipient.
 COUNTERPARTS = frozenset(fold(w) for w in "نظيره نظيرها نظيريه نظرائه".split())
+# "قال لهم", "أكد له", "يقولون لنا": ل + a pronoun is the one spoken to.
+PRONOUN_RECIPIENTS = frozenset(fold(w) for w in "له لها لهم لهما لهن لنا لك لكم".split())
 # Pronoun-bearing particles that open a clause: "لكنه أضاف" has no written subject.
 PRONOUN_PARTICLES = frozenset(fold(p + s) for p in ("لكن", "ولكن", "إن", "وإن", "أن", "كأن") for s in _PRONOUNS[1:])
 # Sentence openers that are no subject before "X , قال" ("وفي سياق متصل , قال").
@@ -228,6 +231,8 @@ def _is_bi_masdar(word: str) -> bool:
 
 def _is_recipient(toks: list[Tok], k: int) -> bool:
     t = toks[k].text
+    if t in PRONOUN_RECIPIENTS:
+        return True  # "قال لهم"، "أكد له": the one spoken to, never the speaker
     if t == "ل" and k + 1 < len(toks):
         return True  # لـ"العربي الجديد"
     if t.startswith("لل") and len(t) > 3:
@@ -473,6 +478,9 @@ class _SentenceReader:
                     src_j = src_j if src_j is not None else k
                     content_k = k + 1
                     break
+            if t == "النقاب" and k == src_i and entry.lemma == "كشف":
+                src_i = k = k + 1  # "كشف النقاب عن": the veil is the idiom's object, not a source
+                continue
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
@@ -514,7 +522,8 @@ class _SentenceReader:
             if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
-            if (src_j is None or after_time) and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
+            if (src_j is None or after_time) and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") \
+                    and not (t == "عدم" and k > src_i) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
                                                                   or toks[k - 1].text in ("باسم", "بإسم", "لـ"))):
@@ -1325,7 +1334,8 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             if not d.resolved:
                 d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
             same_sentence_verb = history and history[-1].sentence is d.sentence and history[-1].type != "according_to"
-            if not (d.type == "according_to" and same_sentence_verb):
+            nested = any(h.content and h.content[0] <= d.cue[0] < h.content[1] for h in history[-2:])
+            if not (d.type == "according_to" and same_sentence_verb) and not nested:
                 history.append(d)  # "وقالت المصادر، وفقا لما ذكرته قناة …": continuations follow المصادر
         if d.source is not None and not d.source_kind or d.source_kind == "none" and d.source is not None:
             d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
