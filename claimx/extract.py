@@ -418,7 +418,7 @@ class _SentenceReader:
             if _is_comp(toks[k]):
                 content_k = k + 1
                 break
-            if k > src_i and _is_bi_masdar(t) and entry.type in ("say", "confirm", "announce"):
+            if k > src_i and _is_bi_masdar(t) and entry.type in ("say", "confirm", "announce") and entry.needs != "clause":
                 src_j = src_j if src_j is not None else k
                 content_k = k  # "أفاد مصدر بارتفاع الحصيلة"
                 break
@@ -431,6 +431,8 @@ class _SentenceReader:
                 content_k = k + 2
                 break
             if t == ":":
+                if entry.needs == "clause" and toks[k - 1].text == "في":
+                    return None  # "نشرت في : 1 : 05": a time stamp
                 content_k = k + 1
                 break
             if t == '"':
@@ -452,6 +454,8 @@ class _SentenceReader:
                 if close is not None:
                     k = close + 1  # "وتابعت ( الأخبار ) أن": the source in brackets
                     continue
+            if t in (",", ";", "(", ")", "-") and entry.needs == "clause":
+                break  # "نشر الجيش بطارية …، في حين …": no look past asides for a verb whose object is a thing
             if t in (",", ";", "(", ")", "-"):
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
                 nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS)
@@ -522,7 +526,7 @@ class _SentenceReader:
             if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
-            if (src_j is None or after_time) and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") \
+            if (src_j is None or after_time) and entry.needs != "clause" and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") \
                     and not (t == "عدم" and k > src_i) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
@@ -537,7 +541,7 @@ class _SentenceReader:
                     break
             k += 1
         if content_k is None:
-            if entry.needs in ("complement", "direct", "an_or_an"):
+            if entry.needs in ("complement", "direct", "an_or_an", "clause"):
                 return None
             if entry.type in ("deny", "confirm", "announce", "doubt") and src_j is None and k - src_i >= 2:
                 # no complementiser: take the first noun phrase as the source

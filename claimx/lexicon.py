@@ -19,7 +19,7 @@ from .normalize import fold
 
 CUE_TYPES = ("say", "announce", "confirm", "deny", "doubt", "allege", "estimate", "opinion", "according_to", "rumor")
 CUE_POS = ("verb", "participle", "passive", "prep", "noun", "phrase", "predicate")
-CUE_NEEDS = ("complement", "direct", "an_or_an")
+CUE_NEEDS = ("complement", "direct", "an_or_an", "clause")
 HEDGE_TYPES = ("modal", "approximation", "preliminary", "unverified", "distancing", "estimate")
 
 
