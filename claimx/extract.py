@@ -44,7 +44,8 @@ RELATIVES = frozenset({"التي", "الذي", "الذين", "اللذين", "ا
 NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "عدم", "بعدم"})
 TIME_WORDS = frozenset(fold(w) for w in (
     "اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليل ليلة فجر "
-    "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها"
+    "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها "
+    "رسميا علنا صراحة"  # manner adverbs: "يعلن رسميا انتهاء …" has no source after the verb
 ).split())
 CHANNEL_NOUNS = frozenset(fold(w) for w in (
     "تصريح تصريحات بيان حديث مقابلة مؤتمر تغريدة تغريدات رسالة اتصال لقاء كلمة خطاب منشور "
@@ -72,7 +73,7 @@ MASDARS = frozenset(fold(w) for w in (
     "استيلاء تقدم اعتقال إرسال مشاركة تورط مسؤولية شن تنفيذ أسر قتل إصابة تدمير فرض رفض قبول موافقة توقيع "
     "التوصل عقد إجراء الاتهامات اتهامات الأنباء الأخبار التقارير المعلومات الادعاءات المزاعم الشائعات "
     "أي أية كل ما هذه هذا تلك ذلك حصول نقل سقوط تعرض إحراز تمكن عودة خروج فتح إغلاق نية قيام استخدام وصول "
-    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم أنباء أخبار"
+    "وفاة نزوح تهجير حشد تعزيز هجوم هجمات غارات ضربات مقتلهم سيطرتها سيطرته سيطرتهم أنباء أخبار عدم"
 ).split())
 PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
@@ -80,7 +81,7 @@ PARTICLES = frozenset(fold(w) for w in (
 ).split())
 STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما حيث".split())
 BOUNDARY_WORDS = frozenset(fold(w) for w in (
-    "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما وفيما وبينما وحيث "
+    "إلا لكن ولكن بينما فيما حيث إذ كما بعدما عندما حين حينما وحين وحينما وفيما وبينما وحيث "
     "وحذر وحذرت ودعا ودعت وطالب وطالبت وأشاد وأشادت وتعهد وتعهدت "  # a new act after a comma
     "الأمر وهو وهذا"  # "…، الأمر الذي نفاه …": a comment on what came before
 ).split())
@@ -122,6 +123,8 @@ KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان 
 # "وفقا لاتفاق …", "حسب القانون": according-to phrases whose object is not a source.
 # "قال لنظيره الأمريكي": the counterpart spoken to is a recipient.
 COUNTERPARTS = frozenset(fold(w) for w in "نظيره نظيرها نظيريه نظرائه".split())
+# "قال لهم", "أكد له", "يقولون لنا": ل + a pronoun is the one spoken to.
+PRONOUN_RECIPIENTS = frozenset(fold(w) for w in "له لها لهم لهما لهن لنا لك لكم".split())
 # Pronoun-bearing particles that open a clause: "لكنه أضاف" has no written subject.
 PRONOUN_PARTICLES = frozenset(fold(p + s) for p in ("لكن", "ولكن", "إن", "وإن", "أن", "كأن") for s in _PRONOUNS[1:])
 # Sentence openers that are no subject before "X , قال" ("وفي سياق متصل , قال").
@@ -248,6 +251,8 @@ def _is_bi_masdar(word: str) -> bool:
 
 def _is_recipient(toks: list[Tok], k: int) -> bool:
     t = toks[k].text
+    if t in PRONOUN_RECIPIENTS:
+        return True  # "قال لهم"، "أكد له": the one spoken to, never the speaker
     if t == "ل" and k + 1 < len(toks):
         return True  # لـ"العربي الجديد"
     if t.startswith("لل") and len(t) > 3:
@@ -385,7 +390,9 @@ class _SentenceReader:
         for i, m in sorted(self._cue_at_token.items()):
             entry: CueEntry = m.payload
             rule = getattr(self, f"_read_{entry.pos}", None)
-            d = rule(m, i, cue_starts) if rule else None
+            # "بيان نشرته الوكالة", "تم نقله": an object pronoun makes the thing published or moved, not
+            # a report; the word still ends a source before it
+            d = rule(m, i, cue_starts) if rule and not (m.suffix and entry.no_enclitic) else None
             if d is not None:
                 d.sentence = self.sent
                 d.type = d.type or entry.type
@@ -435,7 +442,7 @@ class _SentenceReader:
             if _is_comp(toks[k]):
                 content_k = k + 1
                 break
-            if k > src_i and _is_bi_masdar(t) and entry.type in ("say", "confirm", "announce"):
+            if k > src_i and _is_bi_masdar(t) and entry.type in ("say", "confirm", "announce") and entry.needs != "clause":
                 src_j = src_j if src_j is not None else k
                 content_k = k  # "أفاد مصدر بارتفاع الحصيلة"
                 break
@@ -448,6 +455,8 @@ class _SentenceReader:
                 content_k = k + 2
                 break
             if t == ":":
+                if entry.needs == "clause" and toks[k - 1].text == "في":
+                    return None  # "نشرت في : 1 : 05": a time stamp
                 content_k = k + 1
                 break
             if t == '"':
@@ -469,6 +478,8 @@ class _SentenceReader:
                 if close is not None:
                     k = close + 1  # "وتابعت ( الأخبار ) أن": the source in brackets
                     continue
+            if t in (",", ";", "(", ")", "-") and entry.needs == "clause":
+                break  # "نشر الجيش بطارية …، في حين …": no look past asides for a verb whose object is a thing
             if t in (",", ";", "(", ")", "-"):
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
                 nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS)
@@ -495,6 +506,9 @@ class _SentenceReader:
                     src_j = src_j if src_j is not None else k
                     content_k = k + 1
                     break
+            if t == "النقاب" and k == src_i and entry.lemma == "كشف":
+                src_i = k = k + 1  # "كشف النقاب عن": the veil is the idiom's object, not a source
+                continue
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
@@ -536,7 +550,8 @@ class _SentenceReader:
             if k == src_i and t == "ما" and k + 1 < n and toks[k + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
-            if (src_j is None or after_time) and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
+            if (src_j is None or after_time) and entry.needs != "clause" and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") \
+                    and not (t == "عدم" and k > src_i) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
                                                                   or toks[k - 1].text in ("باسم", "بإسم", "لـ"))):
@@ -550,7 +565,7 @@ class _SentenceReader:
                     break
             k += 1
         if content_k is None:
-            if entry.needs in ("complement", "direct", "an_or_an"):
+            if entry.needs in ("complement", "direct", "an_or_an", "clause"):
                 return None
             if entry.type in ("deny", "confirm", "announce", "doubt") and src_j is None and k - src_i >= 2:
                 # no complementiser: take the first noun phrase as the source
@@ -1371,7 +1386,8 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             if not d.resolved:
                 d.source_kind = _source_kind(view[d.source[0]:d.source[1]])
             same_sentence_verb = history and history[-1].sentence is d.sentence and history[-1].type != "according_to"
-            if not (d.type == "according_to" and same_sentence_verb):
+            nested = any(h.content and h.content[0] <= d.cue[0] < h.content[1] for h in history[-2:])
+            if not (d.type == "according_to" and same_sentence_verb) and not nested:
                 history.append(d)  # "وقالت المصادر، وفقا لما ذكرته قناة …": continuations follow المصادر
         if d.source is not None and not d.source_kind or d.source_kind == "none" and d.source is not None:
             d.source_kind = _source_kind(view[d.source[0]:d.source[1]])

@@ -19,7 +19,7 @@ from .normalize import fold
 
 CUE_TYPES = ("say", "announce", "confirm", "deny", "doubt", "allege", "estimate", "opinion", "according_to", "rumor")
 CUE_POS = ("verb", "participle", "passive", "prep", "noun", "phrase", "predicate")
-CUE_NEEDS = ("complement", "direct", "an_or_an")
+CUE_NEEDS = ("complement", "direct", "an_or_an", "clause")
 HEDGE_TYPES = ("modal", "approximation", "preliminary", "unverified", "distancing", "estimate")
 
 
@@ -31,6 +31,7 @@ class CueEntry:
     pos: str
     forms: tuple[str, ...]
     needs: str | None = None
+    no_enclitic: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _check(path, item, allowed: dict[str, tuple], required: tuple[str, ...]) -> 
 
 
 def parse_cues(path: str, text: str, data=None) -> list[CueEntry]:
-    allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS}
+    allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS, "no_enclitic": ()}
     out, seen = [], set()
     data = load_yaml_with_lines(path, text) if data is None else data
     for item in _entries(path, data, "cues"):
@@ -107,7 +108,10 @@ def parse_cues(path: str, text: str, data=None) -> list[CueEntry]:
         if item["id"] in seen:
             raise LexiconError(path, f"duplicate id {item['id']!r}", item["__line__"], "id")
         seen.add(item["id"])
-        out.append(CueEntry(item["id"], item["lemma"], item["type"], item["pos"], tuple(item["forms"]), item.get("needs")))
+        if "no_enclitic" in item and not isinstance(item["no_enclitic"], bool):
+            raise LexiconError(path, f"must be true or false (got {item['no_enclitic']!r})", item["__line__"], "no_enclitic")
+        out.append(CueEntry(item["id"], item["lemma"], item["type"], item["pos"], tuple(item["forms"]), item.get("needs"),
+                            bool(item.get("no_enclitic", False))))
     return out
 
 

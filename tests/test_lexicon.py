@@ -16,6 +16,7 @@ def test_lexicon_default_loads_and_covers_every_type():
     ("cues:\n  - {id: a, lemma: x, type: say, pos: verb, forms: []}\n", "key 'forms': must be a non-empty list"),
     ("cues:\n  - {id: a, lemma: x, type: say, pos: verb, forms: [قال], colour: red}\n", "key 'colour': unknown key"),
     ("cues:\n  - {id: a, lemma: x, type: say, pos: verb, forms: [قال]}\n  - {id: a, lemma: x, type: say, pos: verb, forms: [قال]}\n", "cues.yaml:3: key 'id': duplicate id"),
+    ("cues:\n  - {id: a, lemma: x, type: say, pos: verb, forms: [نشر], no_enclitic: yes please}\n", "cues.yaml:2: key 'no_enclitic': must be true or false"),
     ("cues: [\n", "not valid YAML"),
     ("nothing: 1\n", "a list under 'cues'"),
 ])
