@@ -240,14 +240,27 @@ class _Source:
         return self.resource.read_bytes()
 
 
-def _default_sources() -> list[_Source]:
+def _data_root() -> Any:
     try:
         root = resources.files(_PACKAGE)
         if not root.joinpath(DEFAULT_FILES[0]).is_file():
             raise FileNotFoundError
     except (ModuleNotFoundError, FileNotFoundError):
         root = _CHECKOUT_DIR
+    return root
+
+
+def _default_sources() -> list[_Source]:
+    root = _data_root()
     return [_Source(f"gazetteer/{name}", root.joinpath(name)) for name in DEFAULT_FILES]
+
+
+def _compose_sources() -> list[_Source]:
+    """The two data files of the compositional layer (claimx/gazetteer_compose.py)."""
+    from claimx.gazetteer_compose import COMPOSE_FILES
+
+    root = _data_root()
+    return [_Source(f"gazetteer/{name}", root.joinpath(name)) for name in COMPOSE_FILES]
 
 
 def default_paths() -> list[Any]:
@@ -269,7 +282,7 @@ def gazetteer_hash(paths: Iterable[Path | str] | None = None, *, include_default
     Example: ``gazetteer_hash()`` -> ``'3f1c…'`` (64 hex digits).
     """
     digest = hashlib.sha256(f"claimx-gazetteer/{LOADER_VERSION}\n".encode())
-    for src in _sources(paths, include_default):
+    for src in (_compose_sources() if include_default else []) + _sources(paths, include_default):
         try:
             data = src.read_bytes()
         except FileNotFoundError as exc:
@@ -681,8 +694,15 @@ def load_entries(
     n_default = len(_default_sources()) if include_default else 0
     problems = _Problems()
     records: dict[str, dict[str, Any]] = {}
+    default_names = {s.display for s in sources[:n_default]}
+    composed = not include_default
     for src, raw, checked, is_patch in _iter_checked(sources, n_default, problems):
+        if not composed and src.display not in default_names:
+            _compose(records, problems)
+            composed = True
         rid = checked["id"]
+        if not is_patch and rid in records and records[rid]["file"] == "gazetteer/institutions.yaml":
+            is_patch = True  # an extension that patches a generated entry
         where = {key: (src.display, line) for key, line in raw.key_lines.items()}
         if is_patch:
             if rid in records:
@@ -691,6 +711,8 @@ def load_entries(
                                 "file": old["file"], "line": old["line"]}
         else:
             records[rid] = {**checked, "where": where, "file": src.display, "line": raw.line}
+    if not composed:
+        _compose(records, problems)
     _check_references(records, problems)
     problems.raise_if_any()
     names = {f.name for f in dataclasses.fields(Entry)}
@@ -702,6 +724,49 @@ def load_entries(
 
 
 _MEMO: dict[str, tuple[Entry, ...]] = {}
+
+
+def _compose(records: dict[str, dict[str, Any]], problems: _Problems) -> None:
+    """Generate the state-institution entries (gazetteer_compose) into ``records``."""
+    from claimx import gazetteer_compose as gc
+
+    parsed = {}
+    for src in _compose_sources():
+        raw = _read_raw_list(src, problems, "countries" if src.display.endswith("countries.yaml") else "institutions")
+        parsed[src.display] = (src.display, raw)
+    (cfile, craw), (ifile, iraw) = parsed.values()
+    countries = gc.parse_countries(craw, cfile, problems.add, records)
+    institutions = gc.parse_institutions(iraw, ifile, problems.add, SUBTYPES["actor"])
+    gc.compose(records, countries, institutions, tuple(f.split("/")[-1] for f in (cfile, ifile)))
+    gc.compose_sources(records)
+
+
+def _read_raw_list(src: _Source, problems: _Problems, top: str) -> list[_Located]:
+    """Read a compose data file: a mapping with one key ``top`` holding a list of mappings."""
+    try:
+        text = src.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(src.display, 0, f"cannot read the file ({exc})")
+        return []
+    try:
+        doc = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        problems.add(src.display, exc.line, exc.message, exc.key)
+        return []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.add(src.display, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")
+        return []
+    if not isinstance(doc, _Located) or set(doc) != {top} or not isinstance(doc[top], list):
+        problems.add(src.display, 1, f"must be a mapping with one key '{top}:' holding a list")
+        return []
+    out = []
+    for item in doc[top]:
+        if not isinstance(item, _Located):
+            problems.add(src.display, doc.key_lines[top], f"every item of '{top}' must be a mapping")
+            continue
+        out.append(item)
+    return out
 
 
 def index_by_id(entries: Iterable[Entry]) -> dict[str, Entry]:
