@@ -247,10 +247,10 @@ def compose(records: dict[str, dict], countries: list[dict], institutions: list[
 # becomes an alias, unless some entry already has that form. The head makes even a weak
 # name (الغد, العرب, الحياة) unambiguous, so the generated forms are strong.
 SOURCE_HEADS: dict[str, tuple[str, ...]] = {
-    "news_agency": ("وكالة", "وكالة أنباء"),
-    "tv": ("قناة", "تلفزيون", "شبكة"),
-    "newspaper": ("صحيفة", "جريدة", "موقع صحيفة"),
-    "website": ("موقع", "شبكة"),
+    "news_agency": ("وكالة",),
+    "tv": ("قناة", "تلفزيون"),
+    "newspaper": ("صحيفة", "جريدة"),
+    "website": ("موقع",),
 }
 _ALL_HEADS = tuple(sorted({h.split()[0] for hs in SOURCE_HEADS.values() for h in hs}
                           | {"مجلة", "إذاعة", "راديو", "الوكالة", "القناة", "الصحيفة", "التلفزيون", "الإعلام",

@@ -51,7 +51,7 @@ __all__ = [
 
 # Bump when the loader's interpretation of the files changes, so that caches
 # keyed by gazetteer_hash() are invalidated even if the files did not change.
-LOADER_VERSION = "1"
+LOADER_VERSION = "2"  # 2: the compositional layer (gazetteer_compose) runs inside load_entries
 
 DEFAULT_FILES = ("places.yaml", "actors.yaml", "sources.yaml")
 _PACKAGE = "claimx._gazetteer"
@@ -282,6 +282,8 @@ def gazetteer_hash(paths: Iterable[Path | str] | None = None, *, include_default
     Example: ``gazetteer_hash()`` -> ``'3f1c…'`` (64 hex digits).
     """
     digest = hashlib.sha256(f"claimx-gazetteer/{LOADER_VERSION}\n".encode())
+    if include_default:  # the generator's code shapes the default entries as much as its data
+        digest.update(Path(__file__).with_name("gazetteer_compose.py").read_bytes())
     for src in (_compose_sources() if include_default else []) + _sources(paths, include_default):
         try:
             data = src.read_bytes()
