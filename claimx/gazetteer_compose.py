@@ -12,7 +12,7 @@ generate them instead:
   ``extra`` forms that only one state has (الكرملين, البنتاغون).
 - ``gazetteer/institutions.yaml``: one line per institution: a key (the last id
   segment), subtype, English name pattern, the form patterns (``{m}``, ``{f}``,
-  ``{of}`` are replaced by the country's words), optional ``weak`` forms (bare
+  ``{fi}``, ``{of}`` are replaced by the country's words), optional ``weak`` forms (bare
   "وزارة الخارجية") and the institution it is affiliated to (``affiliation: government``).
 
 `compose()` runs inside `load_entries` after the default files are merged. For each
@@ -40,10 +40,10 @@ COMPOSE_FILES = ("countries.yaml", "institutions.yaml")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 _SLOT_RE = re.compile(r"\{([a-z]+)\}")
-_COUNTRY_KEYS = {"code": True, "place": True, "m": True, "f": True, "of": False, "extra": False, "note": False}
+_COUNTRY_KEYS = {"code": True, "place": True, "m": True, "f": True, "fi": False, "of": False, "extra": False, "note": False}
 _INSTITUTION_KEYS = {"key": True, "subtype": True, "name_en": True, "forms": True, "weak": False,
                      "affiliation": False, "subtype_home": False, "note": False}
-_SLOTS = ("m", "f", "of")
+_SLOTS = ("m", "f", "fi", "of")
 
 
 def _strings(value: Any) -> list[str] | None:
@@ -97,7 +97,11 @@ def parse_countries(items: list, file: str, add: Callable, records: dict[str, di
         bad = False
         for slot in _SLOTS:
             if slot not in raw:
-                words[slot] = []
+                # the indefinite feminine: الروسية -> روسية
+                words[slot] = [w[2:] for w in words.get("f", []) if w.startswith("ال")] if slot == "fi" else []
+                continue
+            if slot == "fi" and raw[slot] == []:
+                words[slot] = []  # none on purpose
                 continue
             vals = _strings(raw[slot])
             if vals is None or not all(_ARABIC_RE.search(v) for v in vals):
@@ -151,7 +155,7 @@ def parse_institutions(items: list, file: str, add: Callable, subtypes: tuple[st
             slots = _SLOT_RE.findall(f)
             if len(slots) != 1 or slots[0] not in _SLOTS or not _ARABIC_RE.search(f):
                 add(file, raw.key_lines.get("forms", line),
-                    f"{what}: form {f!r} must hold Arabic words and exactly one of {{m}}, {{f}}, {{of}}")
+                    f"{what}: form {f!r} must hold Arabic words and exactly one of {{m}}, {{f}}, {{fi}}, {{of}}")
                 bad = True
         if weak is None or any(_SLOT_RE.search(w) or not _ARABIC_RE.search(w) for w in weak):
             add(file, raw.key_lines.get("weak", line), f"{what}: key 'weak' must list Arabic forms without slots")

@@ -379,7 +379,7 @@ def test_gazetteer_data_compose_files_are_validated_with_file_and_line():
     assert [i["key"] for i in got] == ["mofa"]
     text = "\n".join(problems.messages)
     assert "institution 'bad': key 'subtype' must be one of government" in text
-    assert "exactly one of {m}, {f}, {of}" in text
+    assert "exactly one of {m}, {f}, {fi}, {of}" in text
     new = {"place/country/syria": records["place/country/syria"]}
     gc.compose(new, good, got, ("countries.yaml", "institutions.yaml"))
     assert new["actor/sy/mofa"]["name"] == "وزارة الخارجية السورية"
