@@ -35,14 +35,15 @@ from typing import Any, Callable
 
 from claimx.normalize import fold
 
-COMPOSE_FILES = ("countries.yaml", "institutions.yaml")
+from claimx.gazetteer_files import COMPOSE_FILES  # noqa: E402,F401
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF]")
 _SLOT_RE = re.compile(r"\{([a-z]+)\}")
-_COUNTRY_KEYS = {"code": True, "place": True, "m": True, "f": True, "fi": False, "of": False, "extra": False, "note": False}
+_COUNTRY_KEYS = {"code": True, "place": True, "m": True, "f": True, "fi": False, "of": False, "extra": False,
+                 "party": False, "note": False}
 _INSTITUTION_KEYS = {"key": True, "subtype": True, "name_en": True, "forms": True, "weak": False,
-                     "affiliation": False, "subtype_home": False, "note": False}
+                     "affiliation": False, "subtype_home": False, "parties_only": False, "note": False}
 _SLOTS = ("m", "f", "fi", "of")
 
 
@@ -122,9 +123,12 @@ def parse_countries(items: list, file: str, add: Callable, records: dict[str, di
                         bad = True
                     else:
                         extra[k] = vals
+        if "party" in raw and not isinstance(raw["party"], bool):
+            add(file, raw.key_lines.get("party", line), f"{what}: key 'party' must be true or false")
+            bad = True
         if bad:
             continue
-        out.append({"code": code, "place": raw["place"], "country": place["country"],
+        out.append({"code": code, "party": bool(raw.get("party", False)), "place": raw["place"], "country": place["country"],
                     "name_en": place["name_en"], "extra": extra, "line": line, **words})
     return out
 
@@ -163,6 +167,9 @@ def parse_institutions(items: list, file: str, add: Callable, subtypes: tuple[st
         if "{country}" not in raw["name_en"]:
             add(file, raw.key_lines.get("name_en", line), f"{what}: key 'name_en' must contain {{country}}")
             bad = True
+        if "parties_only" in raw and not isinstance(raw["parties_only"], bool):
+            add(file, raw.key_lines.get("parties_only", line), f"{what}: key 'parties_only' must be true or false")
+            bad = True
         aff = raw.get("affiliation")
         if aff is not None and not (isinstance(aff, str) and _SLUG_RE.match(aff)):
             add(file, raw.key_lines.get("affiliation", line), f"{what}: key 'affiliation' must be an institution key")
@@ -171,7 +178,7 @@ def parse_institutions(items: list, file: str, add: Callable, subtypes: tuple[st
             continue
         out.append({"key": key, "subtype": raw["subtype"], "subtype_home": raw.get("subtype_home"),
                     "name_en": raw["name_en"], "forms": forms, "weak": weak or [],
-                    "affiliation": aff, "line": line})
+                    "affiliation": aff, "parties_only": bool(raw.get("parties_only", False)), "line": line})
     keys = {i["key"] for i in out}
     for inst in out:
         if inst["affiliation"] is not None and inst["affiliation"] not in keys:
@@ -197,6 +204,8 @@ def compose(records: dict[str, dict], countries: list[dict], institutions: list[
     for country in countries:
         made: dict[str, str] = {}  # institution key -> id it resolved to
         for inst in institutions:
+            if inst["parties_only"] and not country["party"]:
+                continue  # every form costs load time; branches of states outside the wars are rare
             forms: list[str] = []
             for pat in inst["forms"]:
                 forms.extend(_expand(pat, country))
