@@ -292,3 +292,34 @@ def compose_sources(records: dict[str, dict]) -> None:
                     new.append(form)
         if new:
             records[rid] = {**rec, "aliases": (*rec.get("aliases", ()), *new)}
+
+
+def compose_councils(records: dict[str, dict]) -> None:
+    """Provincial councils: "مجلس محافظة الرقة" for every Syrian and Iraqi governorate.
+
+    Each governorate (``place/<cc>/gov/<slug>``) whose names start with "محافظة" gives an
+    actor ``actor/<cc>/provincial-council/<slug>`` named "مجلس " + that name, unless an
+    entry already has the form. Without it "مجلس محافظة الرقة" read as the governorate.
+    Which council (the state's or the opposition's) the wording does not say.
+    """
+    owner = {fold(n) for rec in records.values()
+             for n in (rec.get("name"), *rec.get("aliases", ()), *rec.get("weak_aliases", ())) if n}
+    for rid, rec in list(records.items()):
+        parts = rid.split("/")
+        if rec.get("subtype") != "governorate" or len(parts) != 4 or parts[2] != "gov":
+            continue
+        forms = [f"مجلس {n}" for n in (rec["name"], *rec.get("aliases", ())) if n.startswith("محافظة ")]
+        forms = [f for f in dict.fromkeys(forms) if fold(f) not in owner]
+        cid = f"actor/{parts[1]}/provincial-council/{parts[3]}"
+        if not forms or cid in records:
+            continue
+        owner.update(fold(f) for f in forms)
+        new: dict[str, Any] = {
+            "id": cid, "type": "actor", "subtype": "government", "name": forms[0],
+            "name_en": f"{rec['name_en']} provincial council", "country": rec.get("country"),
+            "file": rec["file"], "line": rec["line"], "where": {},
+            "note": "generated from the governorate; the wording does not say whose council",
+        }
+        if len(forms) > 1:
+            new["aliases"] = tuple(forms[1:])
+        records[cid] = {k: v for k, v in new.items() if v is not None}

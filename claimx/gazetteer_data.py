@@ -643,6 +643,7 @@ def _compose(records: dict[str, dict[str, Any]], problems: _Problems) -> None:
     institutions = gc.parse_institutions(iraw, ifile, problems.add, SUBTYPES["actor"])
     gc.compose(records, countries, institutions, tuple(f.split("/")[-1] for f in (cfile, ifile)))
     gc.compose_sources(records)
+    gc.compose_councils(records)
 
 
 def _read_raw_list(src: _Source, problems: _Problems, top: str) -> list[_Located]:
