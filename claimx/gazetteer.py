@@ -1549,7 +1549,7 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
 
     >>> gaz = load_gazetteer(["extra.yaml"])  # doctest: +SKIP
     """
-    from .gazetteer_data import DEFAULT_FILES, gazetteer_hash, load_entries
+    from .gazetteer_files import DEFAULT_FILES, gazetteer_hash  # no YAML import on a cache hit
 
     paths = tuple(str(p) for p in paths)
     data_hash = gazetteer_hash(paths, include_default=include_default)
@@ -1567,6 +1567,8 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
             got = None  # absent or stale: rebuild below
     if got is None:
+        from .gazetteer_data import load_entries
+
         entries = load_entries(paths, include_default=include_default)
         files = [f"gazetteer/{name}" for name in DEFAULT_FILES] * include_default + list(paths)
         got = Gazetteer(entries, data_hash, files)

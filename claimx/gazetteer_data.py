@@ -35,6 +35,20 @@ from typing import Any
 import yaml
 
 from claimx.errors import GazetteerError
+from claimx.gazetteer_files import (  # noqa: F401 - re-exported; kept light for cache hits
+    _CHECKOUT_DIR,
+    _PACKAGE,
+    DEFAULT_FILES,
+    LOADER_VERSION,
+    Entry,
+    _compose_sources,
+    _data_root,
+    _default_sources,
+    _Source,
+    _sources,
+    default_paths,
+    gazetteer_hash,
+)
 
 __all__ = [
     "ALIGNMENTS",
@@ -48,15 +62,6 @@ __all__ = [
     "index_by_id",
     "load_entries",
 ]
-
-# Bump when the loader's interpretation of the files changes, so that caches
-# keyed by gazetteer_hash() are invalidated even if the files did not change.
-LOADER_VERSION = "1"
-
-DEFAULT_FILES = ("places.yaml", "actors.yaml", "sources.yaml")
-_PACKAGE = "claimx._gazetteer"
-# In a source checkout that has not been installed, the data sits next to the package.
-_CHECKOUT_DIR = Path(__file__).resolve().parents[1] / "gazetteer"
 
 TYPES = ("place", "actor", "source")
 SUBTYPES: dict[str, tuple[str, ...]] = {
@@ -92,42 +97,6 @@ _PCODE_RE = re.compile(r"^[A-Z]{2}[A-Z0-9]*[0-9]$")
 _QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 _URL_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One gazetteer entry: a place, an actor or a source, with where it was defined."""
-
-    id: str
-    name: str
-    name_en: str
-    type: str
-    subtype: str
-    aliases: tuple[str, ...] = ()
-    weak_aliases: tuple[str, ...] = ()
-    country: str | None = None
-    parent: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    pcode: str | None = None
-    geonames: int | None = None
-    wikidata: str | None = None
-    affiliation: tuple[str, ...] = ()
-    alignment: str | None = None
-    url: str | None = None
-    note: str | None = None
-    file: str = field(default="", compare=False)
-    line: int = field(default=0, compare=False)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every surface form: the name, the aliases, then the weak aliases (no repeats)."""
-        return tuple(dict.fromkeys((self.name, *self.aliases, *self.weak_aliases)))
-
-    @property
-    def strong_names(self) -> tuple[str, ...]:
-        """Forms that identify the entry on their own: name (unless weak) and aliases."""
-        return tuple(n for n in (self.name, *self.aliases) if n not in self.weak_aliases)
 
 
 # --------------------------------------------------------------------------- YAML
@@ -227,58 +196,6 @@ else:  # pragma: no cover
 
 
 # --------------------------------------------------------------------------- files
-
-
-@dataclass(frozen=True)
-class _Source:
-    """A file to read: a display name for messages and a way to get its bytes."""
-
-    display: str
-    resource: Any  # pathlib.Path or importlib.resources Traversable
-
-    def read_bytes(self) -> bytes:
-        return self.resource.read_bytes()
-
-
-def _default_sources() -> list[_Source]:
-    try:
-        root = resources.files(_PACKAGE)
-        if not root.joinpath(DEFAULT_FILES[0]).is_file():
-            raise FileNotFoundError
-    except (ModuleNotFoundError, FileNotFoundError):
-        root = _CHECKOUT_DIR
-    return [_Source(f"gazetteer/{name}", root.joinpath(name)) for name in DEFAULT_FILES]
-
-
-def default_paths() -> list[Any]:
-    """The default gazetteer files (paths or importlib.resources Traversables)."""
-    return [s.resource for s in _default_sources()]
-
-
-def _sources(paths: Iterable[Path | str] | None, include_default: bool) -> list[_Source]:
-    out = _default_sources() if include_default else []
-    for p in paths or ():
-        out.append(_Source(str(p), Path(p)))
-    return out
-
-
-def gazetteer_hash(paths: Iterable[Path | str] | None = None, *, include_default: bool = True) -> str:
-    """SHA-256 over the bytes of the files ``load_entries`` would read with the same arguments.
-
-    Use it as a cache key for anything compiled from the gazetteer.
-    Example: ``gazetteer_hash()`` -> ``'3f1c…'`` (64 hex digits).
-    """
-    digest = hashlib.sha256(f"claimx-gazetteer/{LOADER_VERSION}\n".encode())
-    for src in _sources(paths, include_default):
-        try:
-            data = src.read_bytes()
-        except FileNotFoundError as exc:
-            raise GazetteerError(src.display, "file not found; check the path") from exc
-        except OSError as exc:
-            raise GazetteerError(src.display, f"cannot read the file ({exc.strerror or exc})") from exc
-        digest.update(f"{src.display}\n{len(data)}\n".encode())
-        digest.update(data)
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------- validation
@@ -681,8 +598,15 @@ def load_entries(
     n_default = len(_default_sources()) if include_default else 0
     problems = _Problems()
     records: dict[str, dict[str, Any]] = {}
+    default_names = {s.display for s in sources[:n_default]}
+    composed = not include_default
     for src, raw, checked, is_patch in _iter_checked(sources, n_default, problems):
+        if not composed and src.display not in default_names:
+            _compose(records, problems)
+            composed = True
         rid = checked["id"]
+        if not is_patch and rid in records and records[rid]["file"] == "gazetteer/institutions.yaml":
+            is_patch = True  # an extension that patches a generated entry
         where = {key: (src.display, line) for key, line in raw.key_lines.items()}
         if is_patch:
             if rid in records:
@@ -691,6 +615,8 @@ def load_entries(
                                 "file": old["file"], "line": old["line"]}
         else:
             records[rid] = {**checked, "where": where, "file": src.display, "line": raw.line}
+    if not composed:
+        _compose(records, problems)
     _check_references(records, problems)
     problems.raise_if_any()
     names = {f.name for f in dataclasses.fields(Entry)}
@@ -702,6 +628,50 @@ def load_entries(
 
 
 _MEMO: dict[str, tuple[Entry, ...]] = {}
+
+
+def _compose(records: dict[str, dict[str, Any]], problems: _Problems) -> None:
+    """Generate the state-institution entries (gazetteer_compose) into ``records``."""
+    from claimx import gazetteer_compose as gc
+
+    parsed = {}
+    for src in _compose_sources():
+        raw = _read_raw_list(src, problems, "countries" if src.display.endswith("countries.yaml") else "institutions")
+        parsed[src.display] = (src.display, raw)
+    (cfile, craw), (ifile, iraw) = parsed.values()
+    countries = gc.parse_countries(craw, cfile, problems.add, records)
+    institutions = gc.parse_institutions(iraw, ifile, problems.add, SUBTYPES["actor"])
+    gc.compose(records, countries, institutions, tuple(f.split("/")[-1] for f in (cfile, ifile)))
+    gc.compose_sources(records)
+    gc.compose_councils(records)
+
+
+def _read_raw_list(src: _Source, problems: _Problems, top: str) -> list[_Located]:
+    """Read a compose data file: a mapping with one key ``top`` holding a list of mappings."""
+    try:
+        text = src.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.add(src.display, 0, f"cannot read the file ({exc})")
+        return []
+    try:
+        doc = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        problems.add(src.display, exc.line, exc.message, exc.key)
+        return []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.add(src.display, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")
+        return []
+    if not isinstance(doc, _Located) or set(doc) != {top} or not isinstance(doc[top], list):
+        problems.add(src.display, 1, f"must be a mapping with one key '{top}:' holding a list")
+        return []
+    out = []
+    for item in doc[top]:
+        if not isinstance(item, _Located):
+            problems.add(src.display, doc.key_lines[top], f"every item of '{top}' must be a mapping")
+            continue
+        out.append(item)
+    return out
 
 
 def index_by_id(entries: Iterable[Entry]) -> dict[str, Entry]:

@@ -354,3 +354,42 @@ def test_gazetteer_data_fast_loader_equals_safe_loader(which):
     assert slow == fast
     assert [e.line for e in slow["entries"]] == [e.line for e in fast["entries"]]
     assert [e.key_lines for e in slow["entries"]] == [e.key_lines for e in fast["entries"]]
+
+
+def test_gazetteer_data_compose_files_are_validated_with_file_and_line():
+    """A broken line of countries.yaml / institutions.yaml is reported, not silently skipped."""
+    from claimx import gazetteer_compose as gc
+    from claimx.gazetteer_data import _FAST_LOADER, _Problems
+
+    records = {"place/country/syria": {"id": "place/country/syria", "type": "place", "subtype": "country",
+                                       "country": "SY", "name_en": "Syria"}}
+    countries = yaml.load("countries:\n  - {code: sy, place: place/country/syria, m: [السوري], f: [السورية]}\n"
+                          "  - {code: iq, place: place/country/iraq, m: [العراقي], f: [العراقية]}\n"
+                          "  - {code: tr, place: place/country/syria, m: x, f: [التركية], colour: red}\n",
+                          Loader=_FAST_LOADER)["countries"]
+    problems = _Problems()
+    good = gc.parse_countries(countries, "gazetteer/countries.yaml", problems.add, records)
+    assert [c["code"] for c in good] == ["sy"]
+    text = "\n".join(problems.messages)
+    assert "gazetteer/countries.yaml:3: country 'iq': key 'place'" in text
+    assert "gazetteer/countries.yaml:4: country 'tr': key 'colour' is not known" in text
+    insts = yaml.load("institutions:\n  - {key: mofa, subtype: government, name_en: '{country} MFA', forms: ['وزارة الخارجية {f}']}\n"
+                      "  - {key: bad, subtype: nope, name_en: 'x', forms: ['الجيش']}\n", Loader=_FAST_LOADER)["institutions"]
+    got = gc.parse_institutions(insts, "gazetteer/institutions.yaml", problems.add, ("government",))
+    assert [i["key"] for i in got] == ["mofa"]
+    text = "\n".join(problems.messages)
+    assert "institution 'bad': key 'subtype' must be one of government" in text
+    assert "exactly one of {m}, {f}, {fi}, {of}" in text
+    new = {"place/country/syria": records["place/country/syria"]}
+    gc.compose(new, good, got, ("countries.yaml", "institutions.yaml"))
+    assert new["actor/sy/mofa"]["name"] == "وزارة الخارجية السورية"
+
+
+def test_gazetteer_data_compose_reuses_existing_entries(by_id):
+    """Generated forms join the hand-written entry that owns the institution's forms."""
+    assert "وزارة خارجية روسيا" in by_id["actor/ru/mofa"].aliases
+    assert "actor/ru/mfa" not in by_id and "actor/ru/army" not in by_id
+    assert "جيش سوريا" in by_id["actor/sy/regime-forces"].aliases
+    assert by_id["actor/eg/forces"].affiliation == ()
+    assert by_id["actor/eg/mod"].affiliation == ("actor/eg/government",)
+    assert by_id["actor/eg/mod"].weak_aliases == ("وزارة الدفاع",)
