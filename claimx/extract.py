@@ -1379,8 +1379,8 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             same = [h for h in history if h.sentence is d.sentence]
             if same:
                 d.source = same[-1].source
-        if d.source is not None and not d.resolved and fold(view[d.source[0]:d.source[1]]).split()[:1] \
-                and fold(view[d.source[0]:d.source[1]]).split()[0] in ("قد", "لقد", "وقد", "كان", "وكان"):
+        if d.source is not None and not d.resolved \
+                and fold(view[d.source[0]:d.source[1]]).split()[:1] in (["قد"], ["لقد"], ["وقد"], ["كان"], ["وكان"]):
             d.source = None  # a clause, not a source
         if d.source is not None:
             if not d.resolved:
