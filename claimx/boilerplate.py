@@ -318,6 +318,6 @@ def mark_boilerplate(doc: Document, sentences: list[Sentence], markers: Markers 
         pieces = _split(doc, pieces, rest)
     flags = _sentence_flags(doc, pieces, m)
     return [
-        replace(s, index=i, boilerplate=flag) if (s.index != i or s.boilerplate != flag) else s
+        Sentence(i, s.start, s.end, s.nstart, s.nend, flag) if (s.index != i or s.boilerplate != flag) else s
         for i, (s, flag) in enumerate(zip(pieces, flags))
     ]

@@ -1379,8 +1379,8 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             same = [h for h in history if h.sentence is d.sentence]
             if same:
                 d.source = same[-1].source
-        if d.source is not None and not d.resolved and fold(view[d.source[0]:d.source[1]]).split()[:1] \
-                and fold(view[d.source[0]:d.source[1]]).split()[0] in ("قد", "لقد", "وقد", "كان", "وكان"):
+        if d.source is not None and not d.resolved \
+                and fold(view[d.source[0]:d.source[1]]).split()[:1] in (["قد"], ["لقد"], ["وقد"], ["كان"], ["وكان"]):
             d.source = None  # a clause, not a source
         if d.source is not None:
             if not d.resolved:
@@ -1397,6 +1397,7 @@ def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -
     view = doc.normalized.text
     hedge_matches = resolve_overlaps(lex.scan(view)[2]) if drafts else []
     records = []
+    info = doc.info(outlet)  # one block for all the claims of the document (encoded once: parallel.json_lines)
     for d in drafts:
         cue = doc.nspan(*d.cue)
         hedges = _hedges(doc, d, lex, hedge_matches)
@@ -1412,7 +1413,7 @@ def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -
         rec = {
             "schema": SCHEMA,
             "id": _claim_id(doc, cue),
-            "doc": doc.info(outlet),
+            "doc": info,
             "sentence": {"index": sent.index, "start": sent.start, "end": sent.end},
             "cue": {"text": cue.text, "start": cue.start, "end": cue.end, "lemma": d.entry.lemma, "type": d.type},
             "source": source,

@@ -50,6 +50,48 @@ def resolve_jobs(jobs: int) -> int:
     return cpu_count() if jobs == 0 else jobs
 
 
+# json.dumps(rec, ensure_ascii=False) without building an encoder for every record
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+_DOC_MARK = "\ue000claimx-doc\ue001"
+_DOC_MARK_JSON = '"doc": ' + _ENCODE(_DOC_MARK)
+
+
+def json_lines(records) -> str:
+    """The JSON lines of `records`, the bytes of `json.dumps(rec, ensure_ascii=False)` each.
+
+    The claims of a document share one `doc` block (`to_records`), about 70% of
+    each line: it is encoded once and spliced into every line. The splice is used
+    only where it cannot misplace it: `doc` after string fields only (schema, id),
+    so the first `"doc": ` of the line is that key.
+    """
+    if len(records) < 2:
+        return "".join([_ENCODE(rec) + "\n" for rec in records])
+    shared = records[0].get("doc")
+    doc_json = None
+    out = []
+    for rec in records:
+        if shared is None or rec.get("doc") is not shared:
+            out.append(_ENCODE(rec) + "\n")
+            continue
+        plain = True
+        for k, v in rec.items():  # stops at "doc", which is a key
+            if k == "doc":
+                break
+            if type(v) is not str:
+                plain = False
+                break
+        if not plain:
+            out.append(_ENCODE(rec) + "\n")
+            continue
+        if doc_json is None:
+            doc_json = '"doc": ' + _ENCODE(shared)
+        marked = dict(rec)
+        marked["doc"] = _DOC_MARK
+        head, _, tail = _ENCODE(marked).partition(_DOC_MARK_JSON)
+        out.append(head + doc_json + tail + "\n")
+    return "".join(out)
+
+
 @dataclass(frozen=True)
 class Stage:
     """A Pipeline method by name plus the Options to build the Pipeline: picklable, cheap."""
@@ -71,8 +113,8 @@ class Stage:
         """The JSON lines (each ending in a newline) this stage writes for `doc`."""
         out = getattr(self.pipeline(), self.name)(doc)
         if isinstance(out, dict):
-            out = (out,)
-        return "".join([json.dumps(rec, ensure_ascii=False) + "\n" for rec in out])
+            return _ENCODE(out) + "\n"
+        return json_lines(out)
 
     def safe_lines(self, doc, as_bytes: bool = False) -> "str | bytes | Crash":
         """`lines`, or a Crash when the stage fails on this document (the batch goes on).

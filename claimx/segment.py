@@ -57,13 +57,15 @@ def _quote_closes_later(line: str, pos: int, quotes: list[int] | None = None) ->
 
 def _split_line(line: str) -> list[tuple[int, int]]:
     cuts = []
-    quotes = [q.start() for q in _QUOTE.finditer(line)] if '"' in line else []
+    quotes = None if '"' in line else []  # found at the first stop that needs them
     for m in _END.finditer(line):
         s, e = m.span()
         if e < len(line) and not line[e].isspace() and line[e] not in '"\')':
             continue  # "3.5", "www.site.com"
         if m.group() == "." and (_inside_number(line, s, e) or _is_abbreviation(line, s)):
             continue
+        if quotes is None:
+            quotes = [q.start() for q in _QUOTE.finditer(line)]
         if _quote_closes_later(line, s, quotes):
             continue
         # a closing quote or bracket right after the stop belongs to this sentence

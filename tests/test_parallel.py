@@ -209,3 +209,19 @@ def test_parallel_threaded_host_uses_forkserver(monkeypatch, corpus, serial):
     got = "".join(lines for _, lines in engine.run(iter_documents([str(corpus)])))
     assert got.encode("utf-8") == serial["normalize"]
     assert "forkserver" in engine.pool_description
+
+
+def test_json_lines_splices_the_shared_doc_block_byte_for_byte():
+    from claimx.parallel import json_lines
+    from claimx.pipeline import Pipeline
+    from claimx.model import Document
+
+    text = ("قال المرصد السوري لحقوق الإنسان إن القصف مستمر. وأكدت وزارة الدفاع أن الطائرات عادت.\n"
+            'ونفى المتحدث "doc": ذلك.')
+    recs = Pipeline().extract(Document("d1", text, meta={"url": "http://x/\"doc\": 1", "n": [1, {"doc": 2}]}))
+    assert len(recs) >= 2 and all(r["doc"] is recs[0]["doc"] for r in recs)
+    want = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs)
+    assert json_lines(recs) == want
+    # a record whose doc is not the shared one, or with a non-string field before it, is encoded whole
+    odd = [dict(recs[0], doc={"id": "other"}), {"schema": 1, "doc": recs[0]["doc"], "x": "y"}, *recs]
+    assert json_lines(odd) == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in odd)
