@@ -86,6 +86,8 @@ BOUNDARY_WORDS = frozenset(fold(w) for w in (
     "الأمر وهو وهذا"  # "…، الأمر الذي نفاه …": a comment on what came before
 ).split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
+# "ي ذكر أن" (the passive يُذكر split by the tokeniser), "أي ذكر", "في ذكر اسمه": ذكر is no verb here
+DHIKR_NOT_VERB = frozenset(fold(w) for w in "ي أي في دون بدون عدم".split())
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
 RUMOR_FRAMES = frozenset(fold(w) for w in "وسط ووسط مع ظل ضوء وقع بعد عقب إثر اثر رغم".split())
 RUMOR_FOLLOWERS = frozenset(fold(w) for w in "عن حول تفيد تشير بان ان بأن أن مفادها".split())
@@ -408,6 +410,8 @@ class _SentenceReader:
         _, j = self._cue_token_range(m)
         if fold(m.phrase) in NARRATION_FORMS and j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي",)):
             return None  # "يذكر أن …": the journalist's narration
+        if not m.prefix and fold(m.phrase) == "ذكر" and i > 0 and toks[i - 1].text in DHIKR_NOT_VERB:
+            return None
         if i > 1 and toks[i - 1].text == "ان" and toks[i - 2].text in MODAL_GOVERNORS:
             return None  # "ينبغي أن يؤكد المجتمع الدولي …": an exhortation, not a report
         d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
