@@ -86,6 +86,11 @@ BOUNDARY_WORDS = frozenset(fold(w) for w in (
     "الأمر وهو وهذا"  # "…، الأمر الذي نفاه …": a comment on what came before
 ).split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
+# "كشف زيف الادعاءات", "تكشف حقيقة ما جرى": a thing laid bare right after كشف is its object, no speaker
+KASHF_OBJECTS = frozenset(fold(w) for w in (
+    "حقيقة زيف خسة تفاصيل أسرار خبايا سر مدى حجم نوايا النوايا ظواهر وجه وجهه وجهها عورة لثام ستار غطاء "
+    "حسابات أوراق زيفها حقيقته حقيقتها"
+).split())
 # "ي ذكر أن" (the passive يُذكر split by the tokeniser), "أي ذكر", "في ذكر اسمه": ذكر is no verb here
 DHIKR_NOT_VERB = frozenset(fold(w) for w in "ي أي في دون بدون عدم".split())
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
@@ -426,6 +431,8 @@ class _SentenceReader:
         d.plural = fold(m.phrase).endswith("وا")
         if entry.type == "announce" and j < len(toks) and toks[j].text in ("عنه", "عنها", "عنهم"):
             return None  # "مكافأة … أعلنت عنها الولايات المتحدة": announced a thing, not a proposition
+        if entry.lemma == "كشف" and j < len(toks) and _bare(toks[j].text) in KASHF_OBJECTS:
+            return None
         if entry.type == "announce" and (m.suffix in ("ه", "ها") or m.phrase.endswith(("ه", "ها"))) and i > 1 \
                 and toks[i - 1].text in RELATIVES and toks[i - 2].text not in ("الامر", "امر", "وهو", "هو", "وهي", "هي", "وهذا"):
             return None  # "دولة الخلافة التي أعلنها": a relative clause describing a noun
