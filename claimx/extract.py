@@ -595,6 +595,17 @@ class _SentenceReader:
             d.resolved = False
             d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
             return d if d.content else None
+        if entry.lemma == "تحدث" and "عن" not in (toks[q].text for q in range(j, content_k)) \
+                and not _is_bi_masdar(toks[content_k].text if content_k < n else "") \
+                and not (_is_comp(toks[content_k - 1]) and content_k - 1 - j <= 3
+                         and not any(q in cue_starts for q in range(j, content_k))):  # "وتحدث العميد أن"
+            # "تحدث هاتفيا مع …", "الذي كان يتحدث أمام …": spoke, reported nothing; only تحدث عن reports,
+            # its عن maybe past the point the loop stopped at ("في كتابه " نار وغضب " عن تفاصيل …")
+            q = next((q for q in range(j, min(n, j + 20)) if toks[q].text in ("عن", ".", ",", ":", "?", "!")
+                      or toks[q].text in STRONG_BOUNDARIES or _is_comp(toks[q])), None)
+            if q is None or toks[q].text != "عن":
+                return None
+            src_j, content_k = min(src_j, q) if src_j is not None else q, q + 1
         if src_j > src_i and not self._plausible_source(src_i, src_j):
             src_j = src_i
         if src_j > src_i and not (m.prefix and m.prefix[0] in "وف") and self._kana_subject(i) is not None:
@@ -645,7 +656,7 @@ class _SentenceReader:
             seg_end = next((r for r in range(nxt, comp) if toks[r].text in (",", "-")), comp)
             first = toks[nxt].text if nxt < comp else ""
             if not first or first in TIME_WORDS or first in ADVERBIAL_STARTS or first in APPOSITION_STOPS \
-                    or first.isdigit() or seg_end - nxt > 10:
+                    or first in RELATIVES or first.isdigit() or seg_end - nxt > 10:
                 break
             end = seg_end
             q = seg_end
@@ -710,7 +721,8 @@ class _SentenceReader:
                     skip_to = close  # a quoted name inside the aside
                     continue
                 return None
-            if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token):
+            if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token
+                                        and self._cue_at_token[q + 1].payload.lemma != "تحدث"):  # "، الذي تحدث في مؤتمر ،" is an aside
                 return None
             m = self._cue_at_token.get(q)
             if m is not None and (m.prefix[:1] in ("و", "ف") or m.payload.pos == "participle"):
