@@ -965,15 +965,21 @@ class _SentenceReader:
             src_end += 1
         if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
             return None
+        speaker = toks[hedge_end].text if hedge_end < len(toks) else ""
+        speaker = speaker[1:] if speaker.startswith("ل") else speaker
+        if speaker in ("قوله", "قولها", "قولهم"):
+            # "، بحسب قوله": the source is the one who spoke before, found like a pro-drop verb's
+            d.resolved, d.feminine, d.plural = True, speaker == "قولها", speaker == "قولهم"
+            src_end = hedge_end + 1
         if hedge_end < len(toks) and toks[hedge_end].text == '"':
             close = self._closing_quote(hedge_end)
             if close is not None and close - hedge_end <= 7:
                 src_end = close + 1
-        d.source = self._unquote(self._span(hedge_end, src_end))
+        d.source = None if d.resolved else self._unquote(self._span(hedge_end, src_end))
         if d.source and m.phrase in ("وفقا", "طبقا", "استنادا") and toks[hedge_end].text.startswith("ل") \
                 and not toks[hedge_end].text.startswith("لل") and len(toks[hedge_end].text) > 3:
             d.source = (d.source[0] + 1, d.source[1])  # "وفقا لبيان …": the source is بيان …
-        if d.source is None:
+        if d.source is None and not d.resolved:
             return None
         at_clause_start = i == 0 or toks[i - 1].text in CLAUSE_PUNCT
         after = src_end + 1 if src_end < len(toks) and toks[src_end].text == "," else src_end
