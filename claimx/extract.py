@@ -1294,8 +1294,34 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
         drafts.extend(_SentenceReader(doc, sent, lex, cue_matches[mi:mj]).read())
         mi = mj
     drafts = _drop_nested(drafts)
+    for d in drafts:
+        if d.source is not None and not d.resolved:
+            d.source = _trim_source_tail(view, d.source)
     _resolve_prodrop(doc, drafts)
     return drafts
+
+
+# A source ends before a time phrase or a manner participle that the readers let it swallow
+# ("يلدريم , أول من أمس", "ريابكوف عقب محادثات", "قيادي رافضا الكشف عن اسمه", "عن مصدر … قوله").
+_TAIL_STOPS = frozenset(fold(w) for w in "أمس بالأمس عقب رافضا رافضة مفضلا مفضلة قوله قولها قولهم".split())
+_TAIL_TIME_HEADS = frozenset(fold(w) for w in "اليوم مساء صباح ظهر فجر ليل".split())
+_WEEKDAYS = frozenset(fold(w) for w in "اليوم أمس الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split())
+_WORD = re.compile(r"\S+")
+
+
+def _trim_source_tail(view: str, src: tuple[int, int]) -> tuple[int, int]:
+    words = list(_WORD.finditer(view, src[0], src[1]))
+    for q in range(1, len(words)):
+        w = fold(words[q].group())
+        nxt = fold(words[q + 1].group()) if q + 1 < len(words) else ""
+        after = fold(words[q + 2].group()) if q + 2 < len(words) else ""
+        if w in _TAIL_STOPS or (w in ("أول", "اول") and nxt == "من" and after in ("أمس", "امس")) \
+                or (w in _TAIL_TIME_HEADS and nxt in _WEEKDAYS):
+            end = q
+            while end > 1 and words[end - 1].group() in (",", "،", "-", "("):
+                end -= 1
+            return (src[0], words[end - 1].end())
+    return src
 
 
 def _engine_matches(doc: Document, lex: Lexicons, cues: list[dict] | None) -> list[Match]:
