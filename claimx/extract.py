@@ -1298,7 +1298,22 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
         if d.source is not None and not d.resolved:
             d.source = _trim_source_tail(view, d.source)
     _resolve_prodrop(doc, drafts)
-    return drafts
+    return [d for d in drafts if not _exhortation(view, d)]  # after: an exhortation still names the speaker
+
+
+_EXHORT_LEMMAS = frozenset({"أكد", "شدد", "أشار", "لفت"})
+_EXHORT_HEADS = frozenset(fold(w) for w in "ضرورة أهمية وجوب".split())
+_EXHORT_PREPS = frozenset(fold(w) for w in "على إلى الى".split())
+
+
+def _exhortation(view: str, d: Draft) -> bool:
+    """"شدد على ضرورة احترام …", "أكد أهمية التدريب": urging, not asserting a fact (like دعا، طالب)."""
+    if d.entry.lemma not in _EXHORT_LEMMAS or d.content is None:
+        return False
+    words = view[d.content[0]:d.content[1]].replace('"', " ").split()
+    if words and words[0] in _EXHORT_PREPS:
+        words = words[1:]
+    return bool(words) and words[0] in _EXHORT_HEADS
 
 
 # A source ends before a time phrase or a manner participle that the readers let it swallow
