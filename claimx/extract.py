@@ -151,7 +151,9 @@ PLURAL_HEADS = frozenset(fold(w) for w in (
 NOT_SOURCES = frozenset(fold(w) for w in (
     "اتفاق الاتفاق لاتفاق مبادئ لمبادئ قرار القرار لقرار القانون للقانون الدستور للدستور خطة لخطة برنامج "
     "شروط لشروط آلية لآلية نظام بنود لبنود قواعد لقواعد تعليمات لتعليمات الأصول الحاجة الظروف الطلب "
-    "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات"
+    "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات "
+    "لذلك لهذا لهذه للمعطيات رغبة لرغبة حسابات لحسابات مسارات لمسارات سياسات لسياسات "
+    "بوصلة لبوصلة مصالح لمصالح للمصالح خطط لخطط للخطط الخطط"  # "وفقا لذلك", "وفق ا لرغبة تركيا": a plan, not a speaker
 ).split())
 
 
@@ -898,6 +900,8 @@ class _SentenceReader:
         if d.content is None:
             return None
         _, j = self._cue_token_range(next(m for k, m in self._cue_at_token.items() if k == i))
+        if j + 1 < len(toks) and toks[j].text in ("به", "عنه", "عنها", "عنهم", "في"):
+            j += 1  # "بحسب ما أفاد به المرصد", "كما نقلت عنه وكالات", "كما ورد في التقرير"
         end = j
         while end < len(toks) and end - j <= MAX_SOURCE and toks[end].text not in CLAUSE_PUNCT and not _is_comp(toks[end]):
             end += 1
@@ -955,6 +959,10 @@ class _SentenceReader:
             return None  # "حسب ما أورد المكتب": the verb carries the claim
         if j < len(toks) and toks[j].text in ("الي", "ل") and entry.id.startswith("according.istinadan") is False:
             j += 1
+        split_alif = m.phrase in ("وفق", "طبقا") and j + 1 < len(toks) and toks[j].text == "ا" \
+            and toks[j + 1].text.startswith("ل")
+        if split_alif:
+            j += 1  # "وفق ا لموقع ميدل إيست": the tokeniser split وفقا; the ل goes below
         d = Draft(cue=(m.start, m.end), entry=entry, rule="prep")
         hedge_end = j
         while hedge_end < len(toks) and toks[hedge_end].text in HEDGE_NOUNS:
@@ -976,7 +984,7 @@ class _SentenceReader:
             if close is not None and close - hedge_end <= 7:
                 src_end = close + 1
         d.source = None if d.resolved else self._unquote(self._span(hedge_end, src_end))
-        if d.source and m.phrase in ("وفقا", "طبقا", "استنادا") and toks[hedge_end].text.startswith("ل") \
+        if d.source and (m.phrase in ("وفقا", "طبقا", "استنادا") or split_alif) and toks[hedge_end].text.startswith("ل") \
                 and not toks[hedge_end].text.startswith("لل") and len(toks[hedge_end].text) > 3:
             d.source = (d.source[0] + 1, d.source[1])  # "وفقا لبيان …": the source is بيان …
         if d.source is None and not d.resolved:
