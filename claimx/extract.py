@@ -525,6 +525,9 @@ class _SentenceReader:
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
+            if k == src_i and t == "لي" and k + 1 < n:
+                recipient, src_i, k, recipient_first = (k, k + 1), k + 1, k + 1, True
+                continue  # "قال لي", "أكدت لي": the writer was told; a name ending in لي ("دينج لي") never comes first
             if k == src_i and _is_recipient(toks, k):
                 # "أشار لـ"العربي الجديد" مسؤول الإعلام …": recipient first, source after it
                 r_end = self._recipient_end(k)
