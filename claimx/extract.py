@@ -419,6 +419,8 @@ class _SentenceReader:
             return None  # "يذكر أن …": the journalist's narration
         if not m.prefix and fold(m.phrase) == "ذكر" and i > 0 and toks[i - 1].text in DHIKR_NOT_VERB:
             return None
+        if entry.lemma == "تابع" and not m.prefix and i > 0 and toks[i - 1].text not in (".", '"', ":", "!", "?"):
+            return None  # "مركز تابع للحكومة", "تابع الجيش عملياتهم": only "وتابع" or a sentence-initial تابع continues a speech
         if i > 1 and toks[i - 1].text == "ان" and toks[i - 2].text in MODAL_GOVERNORS:
             return None  # "ينبغي أن يؤكد المجتمع الدولي …": an exhortation, not a report
         d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
