@@ -91,6 +91,7 @@ KASHF_OBJECTS = frozenset(fold(w) for w in (
     "حقيقة زيف خسة تفاصيل أسرار خبايا سر مدى حجم نوايا النوايا ظواهر وجه وجهه وجهها عورة لثام ستار غطاء "
     "حسابات أوراق زيفها حقيقته حقيقتها"
 ).split())
+AQARRA_FORMS = frozenset(fold(w) for w in "أقر أقرت أقروا يقر تقر".split())
 # "ي ذكر أن" (the passive يُذكر split by the tokeniser), "أي ذكر", "في ذكر اسمه": ذكر is no verb here
 DHIKR_NOT_VERB = frozenset(fold(w) for w in "ي أي في دون بدون عدم".split())
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
@@ -602,6 +603,9 @@ class _SentenceReader:
             d.resolved = False
             d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
             return d if d.content else None
+        if fold(m.phrase) in AQARRA_FORMS and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text == ":"
+                                                   or any(_is_bi_masdar(toks[q].text) for q in range(j, min(n, content_k + 1)))):
+            return None  # "أقر مجلس النواب قانون …", "يقر ر": passed or decided, not admitted; "أقر بأن …" admits
         if entry.lemma == "تحدث" and "عن" not in (toks[q].text for q in range(j, content_k)) \
                 and not _is_bi_masdar(toks[content_k].text if content_k < n else "") \
                 and not (_is_comp(toks[content_k - 1]) and content_k - 1 - j <= 3
