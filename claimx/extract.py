@@ -594,6 +594,9 @@ class _SentenceReader:
                 return None
         if entry.needs == "direct" and content_k - 1 != j and toks[content_k - 1].text != ":":
             return None
+        if entry.needs == "direct" and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text in (":", '"')
+                                            or content_k < n and toks[content_k].text == '"'):
+            return None  # "ورد الأسد باستخدام …", "وردت إيران بالتهديد": answered with a deed, not words
         if src_j is None:
             src_j = min(k, content_k)  # the loop stopped at the complementiser, quote or object
         if src_i < src_j <= src_i + 2 and _bare(toks[src_i].text) in RUMOR_HEADS:
