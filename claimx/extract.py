@@ -86,6 +86,14 @@ BOUNDARY_WORDS = frozenset(fold(w) for w in (
     "الأمر وهو وهذا"  # "…، الأمر الذي نفاه …": a comment on what came before
 ).split())
 NARRATION_FORMS = frozenset(fold(w) for w in ("يذكر", "يشار", "تجدر", "يجدر"))
+# "كشف زيف الادعاءات", "تكشف حقيقة ما جرى": a thing laid bare right after كشف is its object, no speaker
+KASHF_OBJECTS = frozenset(fold(w) for w in (
+    "حقيقة زيف خسة تفاصيل أسرار خبايا سر مدى حجم نوايا النوايا ظواهر وجه وجهه وجهها عورة لثام ستار غطاء "
+    "حسابات أوراق زيفها حقيقته حقيقتها"
+).split())
+AQARRA_FORMS = frozenset(fold(w) for w in "أقر أقرت أقروا يقر تقر".split())
+# "ي ذكر أن" (the passive يُذكر split by the tokeniser), "أي ذكر", "في ذكر اسمه": ذكر is no verb here
+DHIKR_NOT_VERB = frozenset(fold(w) for w in "ي أي في دون بدون عدم".split())
 RUMOR_TRIGGERS = frozenset(fold(w) for w in "وردت ترددت رشحت تواترت تسربت انتشرت تناقلت تتحدث تحدثت وتحدثت ظهرت برزت".split())
 RUMOR_FRAMES = frozenset(fold(w) for w in "وسط ووسط مع ظل ضوء وقع بعد عقب إثر اثر رغم".split())
 RUMOR_FOLLOWERS = frozenset(fold(w) for w in "عن حول تفيد تشير بان ان بأن أن مفادها".split())
@@ -144,7 +152,9 @@ PLURAL_HEADS = frozenset(fold(w) for w in (
 NOT_SOURCES = frozenset(fold(w) for w in (
     "اتفاق الاتفاق لاتفاق مبادئ لمبادئ قرار القرار لقرار القانون للقانون الدستور للدستور خطة لخطة برنامج "
     "شروط لشروط آلية لآلية نظام بنود لبنود قواعد لقواعد تعليمات لتعليمات الأصول الحاجة الظروف الطلب "
-    "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات"
+    "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات "
+    "لذلك لهذا لهذه للمعطيات رغبة لرغبة حسابات لحسابات مسارات لمسارات سياسات لسياسات "
+    "بوصلة لبوصلة مصالح لمصالح للمصالح خطط لخطط للخطط الخطط"  # "وفقا لذلك", "وفق ا لرغبة تركيا": a plan, not a speaker
 ).split())
 
 
@@ -408,6 +418,10 @@ class _SentenceReader:
         _, j = self._cue_token_range(m)
         if fold(m.phrase) in NARRATION_FORMS and j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي",)):
             return None  # "يذكر أن …": the journalist's narration
+        if not m.prefix and fold(m.phrase) == "ذكر" and i > 0 and toks[i - 1].text in DHIKR_NOT_VERB:
+            return None
+        if entry.lemma == "تابع" and not m.prefix and i > 0 and toks[i - 1].text not in (".", '"', ":", "!", "?"):
+            return None  # "مركز تابع للحكومة", "تابع الجيش عملياتهم": only "وتابع" or a sentence-initial تابع continues a speech
         if i > 1 and toks[i - 1].text == "ان" and toks[i - 2].text in MODAL_GOVERNORS:
             return None  # "ينبغي أن يؤكد المجتمع الدولي …": an exhortation, not a report
         d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
@@ -422,6 +436,8 @@ class _SentenceReader:
         d.plural = fold(m.phrase).endswith("وا")
         if entry.type == "announce" and j < len(toks) and toks[j].text in ("عنه", "عنها", "عنهم"):
             return None  # "مكافأة … أعلنت عنها الولايات المتحدة": announced a thing, not a proposition
+        if entry.lemma == "كشف" and j < len(toks) and _bare(toks[j].text) in KASHF_OBJECTS:
+            return None
         if entry.type == "announce" and (m.suffix in ("ه", "ها") or m.phrase.endswith(("ه", "ها"))) and i > 1 \
                 and toks[i - 1].text in RELATIVES and toks[i - 2].text not in ("الامر", "امر", "وهو", "هو", "وهي", "هي", "وهذا"):
             return None  # "دولة الخلافة التي أعلنها": a relative clause describing a noun
@@ -512,6 +528,9 @@ class _SentenceReader:
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
+            if k == src_i and t == "لي" and k + 1 < n:
+                recipient, src_i, k, recipient_first = (k, k + 1), k + 1, k + 1, True
+                continue  # "قال لي", "أكدت لي": the writer was told; a name ending in لي ("دينج لي") never comes first
             if k == src_i and _is_recipient(toks, k):
                 # "أشار لـ"العربي الجديد" مسؤول الإعلام …": recipient first, source after it
                 r_end = self._recipient_end(k)
@@ -575,6 +594,9 @@ class _SentenceReader:
                 return None
         if entry.needs == "direct" and content_k - 1 != j and toks[content_k - 1].text != ":":
             return None
+        if entry.needs == "direct" and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text in (":", '"')
+                                            or content_k < n and toks[content_k].text == '"'):
+            return None  # "ورد الأسد باستخدام …", "وردت إيران بالتهديد": answered with a deed, not words
         if src_j is None:
             src_j = min(k, content_k)  # the loop stopped at the complementiser, quote or object
         if src_i < src_j <= src_i + 2 and _bare(toks[src_i].text) in RUMOR_HEADS:
@@ -584,6 +606,20 @@ class _SentenceReader:
             d.resolved = False
             d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
             return d if d.content else None
+        if fold(m.phrase) in AQARRA_FORMS and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text == ":"
+                                                   or any(_is_bi_masdar(toks[q].text) for q in range(j, min(n, content_k + 1)))):
+            return None  # "أقر مجلس النواب قانون …", "يقر ر": passed or decided, not admitted; "أقر بأن …" admits
+        if entry.lemma == "تحدث" and "عن" not in (toks[q].text for q in range(j, content_k)) \
+                and not _is_bi_masdar(toks[content_k].text if content_k < n else "") \
+                and not (_is_comp(toks[content_k - 1]) and content_k - 1 - j <= 3
+                         and not any(q in cue_starts for q in range(j, content_k))):  # "وتحدث العميد أن"
+            # "تحدث هاتفيا مع …", "الذي كان يتحدث أمام …": spoke, reported nothing; only تحدث عن reports,
+            # its عن maybe past the point the loop stopped at ("في كتابه " نار وغضب " عن تفاصيل …")
+            q = next((q for q in range(j, min(n, j + 20)) if toks[q].text in ("عن", ".", ",", ":", "?", "!")
+                      or toks[q].text in STRONG_BOUNDARIES or _is_comp(toks[q])), None)
+            if q is None or toks[q].text != "عن":
+                return None
+            src_j, content_k = min(src_j, q) if src_j is not None else q, q + 1
         if src_j > src_i and not self._plausible_source(src_i, src_j):
             src_j = src_i
         if src_j > src_i and not (m.prefix and m.prefix[0] in "وف") and self._kana_subject(i) is not None:
@@ -634,7 +670,7 @@ class _SentenceReader:
             seg_end = next((r for r in range(nxt, comp) if toks[r].text in (",", "-")), comp)
             first = toks[nxt].text if nxt < comp else ""
             if not first or first in TIME_WORDS or first in ADVERBIAL_STARTS or first in APPOSITION_STOPS \
-                    or first.isdigit() or seg_end - nxt > 10:
+                    or first in RELATIVES or first.isdigit() or seg_end - nxt > 10:
                 break
             end = seg_end
             q = seg_end
@@ -699,7 +735,8 @@ class _SentenceReader:
                     skip_to = close  # a quoted name inside the aside
                     continue
                 return None
-            if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token):
+            if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token
+                                        and self._cue_at_token[q + 1].payload.lemma != "تحدث"):  # "، الذي تحدث في مؤتمر ،" is an aside
                 return None
             m = self._cue_at_token.get(q)
             if m is not None and (m.prefix[:1] in ("و", "ف") or m.payload.pos == "participle"):
@@ -875,6 +912,8 @@ class _SentenceReader:
         if d.content is None:
             return None
         _, j = self._cue_token_range(next(m for k, m in self._cue_at_token.items() if k == i))
+        if j + 1 < len(toks) and toks[j].text in ("به", "عنه", "عنها", "عنهم", "في"):
+            j += 1  # "بحسب ما أفاد به المرصد", "كما نقلت عنه وكالات", "كما ورد في التقرير"
         end = j
         while end < len(toks) and end - j <= MAX_SOURCE and toks[end].text not in CLAUSE_PUNCT and not _is_comp(toks[end]):
             end += 1
@@ -932,6 +971,10 @@ class _SentenceReader:
             return None  # "حسب ما أورد المكتب": the verb carries the claim
         if j < len(toks) and toks[j].text in ("الي", "ل") and entry.id.startswith("according.istinadan") is False:
             j += 1
+        split_alif = m.phrase in ("وفق", "طبقا") and j + 1 < len(toks) and toks[j].text == "ا" \
+            and toks[j + 1].text.startswith("ل")
+        if split_alif:
+            j += 1  # "وفق ا لموقع ميدل إيست": the tokeniser split وفقا; the ل goes below
         d = Draft(cue=(m.start, m.end), entry=entry, rule="prep")
         hedge_end = j
         while hedge_end < len(toks) and toks[hedge_end].text in HEDGE_NOUNS:
@@ -942,15 +985,21 @@ class _SentenceReader:
             src_end += 1
         if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
             return None
+        speaker = toks[hedge_end].text if hedge_end < len(toks) else ""
+        speaker = speaker[1:] if speaker.startswith("ل") else speaker
+        if speaker in ("قوله", "قولها", "قولهم"):
+            # "، بحسب قوله": the source is the one who spoke before, found like a pro-drop verb's
+            d.resolved, d.feminine, d.plural = True, speaker == "قولها", speaker == "قولهم"
+            src_end = hedge_end + 1
         if hedge_end < len(toks) and toks[hedge_end].text == '"':
             close = self._closing_quote(hedge_end)
             if close is not None and close - hedge_end <= 7:
                 src_end = close + 1
-        d.source = self._unquote(self._span(hedge_end, src_end))
-        if d.source and m.phrase in ("وفقا", "طبقا", "استنادا") and toks[hedge_end].text.startswith("ل") \
+        d.source = None if d.resolved else self._unquote(self._span(hedge_end, src_end))
+        if d.source and (m.phrase in ("وفقا", "طبقا", "استنادا") or split_alif) and toks[hedge_end].text.startswith("ل") \
                 and not toks[hedge_end].text.startswith("لل") and len(toks[hedge_end].text) > 3:
             d.source = (d.source[0] + 1, d.source[1])  # "وفقا لبيان …": the source is بيان …
-        if d.source is None:
+        if d.source is None and not d.resolved:
             return None
         at_clause_start = i == 0 or toks[i - 1].text in CLAUSE_PUNCT
         after = src_end + 1 if src_end < len(toks) and toks[src_end].text == "," else src_end
@@ -1265,8 +1314,49 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
         drafts.extend(_SentenceReader(doc, sent, lex, cue_matches[mi:mj]).read())
         mi = mj
     drafts = _drop_nested(drafts)
+    for d in drafts:
+        if d.source is not None and not d.resolved:
+            d.source = _trim_source_tail(view, d.source)
     _resolve_prodrop(doc, drafts)
-    return drafts
+    return [d for d in drafts if not _exhortation(view, d)]  # after: an exhortation still names the speaker
+
+
+_EXHORT_LEMMAS = frozenset({"أكد", "شدد", "أشار", "لفت"})
+_EXHORT_HEADS = frozenset(fold(w) for w in "ضرورة أهمية وجوب".split())
+_EXHORT_PREPS = frozenset(fold(w) for w in "على إلى الى".split())
+
+
+def _exhortation(view: str, d: Draft) -> bool:
+    """"شدد على ضرورة احترام …", "أكد أهمية التدريب": urging, not asserting a fact (like دعا، طالب)."""
+    if d.entry.lemma not in _EXHORT_LEMMAS or d.content is None:
+        return False
+    words = view[d.content[0]:d.content[1]].replace('"', " ").split()
+    if words and words[0] in _EXHORT_PREPS:
+        words = words[1:]
+    return bool(words) and words[0] in _EXHORT_HEADS
+
+
+# A source ends before a time phrase or a manner participle that the readers let it swallow
+# ("يلدريم , أول من أمس", "ريابكوف عقب محادثات", "قيادي رافضا الكشف عن اسمه", "عن مصدر … قوله").
+_TAIL_STOPS = frozenset(fold(w) for w in "أمس بالأمس عقب رافضا رافضة مفضلا مفضلة قوله قولها قولهم".split())
+_TAIL_TIME_HEADS = frozenset(fold(w) for w in "اليوم مساء صباح ظهر فجر ليل".split())
+_WEEKDAYS = frozenset(fold(w) for w in "اليوم أمس الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split())
+_WORD = re.compile(r"\S+")
+
+
+def _trim_source_tail(view: str, src: tuple[int, int]) -> tuple[int, int]:
+    words = list(_WORD.finditer(view, src[0], src[1]))
+    for q in range(1, len(words)):
+        w = fold(words[q].group())
+        nxt = fold(words[q + 1].group()) if q + 1 < len(words) else ""
+        after = fold(words[q + 2].group()) if q + 2 < len(words) else ""
+        if w in _TAIL_STOPS or (w in ("أول", "اول") and nxt == "من" and after in ("أمس", "امس")) \
+                or (w in _TAIL_TIME_HEADS and nxt in _WEEKDAYS):
+            end = q
+            while end > 1 and words[end - 1].group() in (",", "،", "-", "("):
+                end -= 1
+            return (src[0], words[end - 1].end())
+    return src
 
 
 def _engine_matches(doc: Document, lex: Lexicons, cues: list[dict] | None) -> list[Match]:
