@@ -90,35 +90,41 @@ class PhraseMatcher:
         if self._automaton is None:
             self.build()
         out: list[Match] = []
-        n = len(text)
         for last, (phrase, lam_article) in self._automaton.iter(text):
-            end = last + 1
-            start = end - (len(phrase) - 1 if lam_article else len(phrase))
-            ws = start
-            while ws > 0 and is_word_char(text[ws - 1]) and start - ws <= 3:
-                ws -= 1
-            if ws > 0 and is_word_char(text[ws - 1]):
-                continue
-            prefix = text[ws:start]
-            if lam_article:
-                # the match starts at the article's remnant ل; before it must stand
-                # the preposition ل, optionally after a conjunction
-                if prefix not in _LAM_PREFIXES:
-                    continue
-            elif prefix not in self.prefixes:
-                continue
-            we = end
-            while we < n and is_word_char(text[we]) and we - end <= 3:
-                we += 1
-            if we < n and is_word_char(text[we]):
-                continue
-            suffix = text[end:we]
-            if suffix not in self.suffixes:
-                continue
-            for payload in self._payloads[phrase]:
-                out.append(Match(start, end, phrase, payload, prefix, suffix))
+            _accept(text, last + 1, phrase, lam_article, self.prefixes, self.suffixes, self._payloads, out)
         out.sort(key=lambda m: (m.start, -m.end))
         return out
+
+
+def _accept(text: str, end: int, phrase: str, lam_article: bool, prefixes, suffixes, payloads,
+            out: list[Match]) -> None:
+    """The acceptance test of one automaton hit ending at `end`: whole words with only
+    the allowed clitics around them. Appends a Match per payload to `out` when it passes."""
+    start = end - (len(phrase) - 1 if lam_article else len(phrase))
+    ws = start
+    while ws > 0 and is_word_char(text[ws - 1]) and start - ws <= 3:
+        ws -= 1
+    if ws > 0 and is_word_char(text[ws - 1]):
+        return
+    prefix = text[ws:start]
+    if lam_article:
+        # the match starts at the article's remnant ل; before it must stand
+        # the preposition ل, optionally after a conjunction
+        if prefix not in _LAM_PREFIXES:
+            return
+    elif prefix not in prefixes:
+        return
+    n = len(text)
+    we = end
+    while we < n and is_word_char(text[we]) and we - end <= 3:
+        we += 1
+    if we < n and is_word_char(text[we]):
+        return
+    suffix = text[end:we]
+    if suffix not in suffixes:
+        return
+    for payload in payloads[phrase]:
+        out.append(Match(start, end, phrase, payload, prefix, suffix))
 
 
 class MultiMatcher:
@@ -158,35 +164,9 @@ class MultiMatcher:
         if self._automaton is None:
             return outs
         rules = [(m.prefixes, m.suffixes, m._payloads) for m in self.matchers]
-        n = len(text)
-        # the acceptance test of PhraseMatcher.find, for each matcher the key belongs to
         for last, entries in self._automaton.iter(text):
-            end = last + 1
             for idx, phrase, lam_article in entries:
-                prefixes, suffixes, payloads = rules[idx]
-                start = end - (len(phrase) - 1 if lam_article else len(phrase))
-                ws = start
-                while ws > 0 and is_word_char(text[ws - 1]) and start - ws <= 3:
-                    ws -= 1
-                if ws > 0 and is_word_char(text[ws - 1]):
-                    continue
-                prefix = text[ws:start]
-                if lam_article:
-                    if prefix not in _LAM_PREFIXES:
-                        continue
-                elif prefix not in prefixes:
-                    continue
-                we = end
-                while we < n and is_word_char(text[we]) and we - end <= 3:
-                    we += 1
-                if we < n and is_word_char(text[we]):
-                    continue
-                suffix = text[end:we]
-                if suffix not in suffixes:
-                    continue
-                out = outs[idx]
-                for payload in payloads[phrase]:
-                    out.append(Match(start, end, phrase, payload, prefix, suffix))
+                _accept(text, last + 1, phrase, lam_article, *rules[idx], outs[idx])
         for out in outs:
             out.sort(key=lambda m: (m.start, -m.end))
         return outs
