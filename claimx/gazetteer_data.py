@@ -440,25 +440,31 @@ def _read_raw(src: _Source, problems: _Problems) -> list[_Located]:
     return out
 
 
-def _parse_raw(src: _Source, data: bytes, problems: _Problems) -> list[_Located]:
+def _load_yaml(src: _Source, data: bytes, problems: _Problems) -> Any:
+    """Decode and parse one data file; on failure record a located problem and return None."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problems.add(src.display, line, "is not valid UTF-8; save the file as UTF-8")
-        return []
+        return None
     try:
-        doc = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader subclass
     except _DuplicateKey as exc:
         problems.add(src.display, exc.line, exc.message, exc.key)
-        return []
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         problems.add(src.display, line, f"invalid YAML: {exc.problem or exc}; fix the syntax")
-        return []
     except yaml.YAMLError as exc:
         problems.add(src.display, 0, f"invalid YAML: {exc}")
+    return None
+
+
+def _parse_raw(src: _Source, data: bytes, problems: _Problems) -> list[_Located]:
+    before = len(problems.items)
+    doc = _load_yaml(src, data, problems)
+    if len(problems.items) != before:
         return []
     if doc is None:
         problems.add(src.display, 1, "is empty; a gazetteer file is a mapping with an 'entries:' list")
@@ -649,18 +655,13 @@ def _compose(records: dict[str, dict[str, Any]], problems: _Problems) -> None:
 def _read_raw_list(src: _Source, problems: _Problems, top: str) -> list[_Located]:
     """Read a compose data file: a mapping with one key ``top`` holding a list of mappings."""
     try:
-        text = src.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.add(src.display, 0, f"cannot read the file ({exc})")
+        data = src.read_bytes()
+    except OSError as exc:
+        problems.add(src.display, 0, f"cannot read the file ({exc.strerror or exc})")
         return []
-    try:
-        doc = yaml.load(text, Loader=_FAST_LOADER)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
-        problems.add(src.display, exc.line, exc.message, exc.key)
-        return []
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.add(src.display, mark.line + 1 if mark else 0, f"invalid YAML: {exc}")
+    before = len(problems.items)
+    doc = _load_yaml(src, data, problems)
+    if len(problems.items) != before:
         return []
     if not isinstance(doc, _Located) or set(doc) != {top} or not isinstance(doc[top], list):
         problems.add(src.display, 1, f"must be a mapping with one key '{top}:' holding a list")

@@ -393,3 +393,23 @@ def test_gazetteer_data_compose_reuses_existing_entries(by_id):
     assert by_id["actor/eg/forces"].affiliation == ()
     assert by_id["actor/eg/mod"].affiliation == ("actor/eg/government",)
     assert by_id["actor/eg/mod"].weak_aliases == ("وزارة الدفاع",)
+
+
+@pytest.mark.parametrize("content, line, words", [
+    (b"countries:\n  - {id: x\n", 3, "invalid YAML"),
+    (b"countries: 1\n", 1, "one key 'countries:'"),
+    (b"countries:\n  - 1\n", 1, "must be a mapping"),
+    (b"countries:\n  - {a: 1, a: 2}\n", 2, "'a'"),
+    ("countries: []\n".encode("utf-16"), 1, "UTF-8"),
+])
+def test_compose_files_report_file_and_line(tmp_path, content, line, words):
+    """The compositional layer's data files fail like the gazetteer files: file, line, what."""
+    from claimx.gazetteer_data import _Problems, _read_raw_list
+    from claimx.gazetteer_files import _Source
+
+    path = tmp_path / "countries.yaml"
+    path.write_bytes(content)
+    problems = _Problems()
+    assert _read_raw_list(_Source("countries.yaml", path), problems, "countries") == []
+    (message,) = problems.messages
+    assert message.startswith(f"countries.yaml:{line}:") and words in message, message
