@@ -111,6 +111,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 _PLACE_WORD = re.compile(r"\b(?=[%s])[وف]?[بلك]?(?:%s)\b" % (
     "".join(sorted(set("وفبلك") | {w[0] for w in PLACE_TRIGGERS})),
     "|".join(sorted(PLACE_TRIGGERS, key=len, reverse=True))))
+# what _PLACE_WORD matches: a whole word (its match is letters between two \b) that is a
+# place word after an optional conjunction and preposition, so the words of a text that
+# are one of these are its place words (`_Tagger._place_words`)
+PLACE_WORD_FORMS = frozenset(a + b + t for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for t in PLACE_TRIGGERS)
 # a one-letter piece of a word split by a stray space ("السعودي ة", "الر ق ة", "م صر"),
 # not و, which is often written apart ("و العراق"); two-letter pieces are mostly words (مع، ثم)
 _FRAGMENT = re.compile(r"\b[^\W\d_و]\b")
@@ -915,6 +919,8 @@ class _Tagger:
                 at += hi - lo + 1
 
         self._places: list[tuple[int, int]] | None = None
+        # the distinct words (runs of letters) of the regions, read by several stages
+        self.words = _word_set(self.joined)
 
     def _to_view(self, pos: int) -> int:
         """A position in `joined` as a position in the view."""
@@ -943,6 +949,35 @@ class _Tagger:
                 nxt = joins[k + 1] if k < last else None
                 base = regions[k][0] - joins[k]
             out.append((s + base, e + base, ph, p))
+        return out
+
+    def _word_spans(self, words: Iterable[str]) -> list[tuple[int, int]]:
+        """View spans, in text order, of the whole words of the regions (`\\w+` runs:
+        letters, digits and "_") that are one of `words`; what a pattern ``\\b(?:…)\\b``
+        over them finds, without a regex scan of the text."""
+        joined = self.joined
+        n = len(joined)
+        found = []
+        for w in words:
+            size = len(w)
+            j = joined.find(w)
+            while j != -1:
+                e = j + size
+                if (j and (joined[j - 1].isalnum() or joined[j - 1] == "_")) or (
+                        e < n and (joined[e].isalnum() or joined[e] == "_")):
+                    j = joined.find(w, j + 1)
+                    continue
+                found.append((j, e))
+                j = joined.find(w, e)
+        found.sort()
+        if len(self.regions) == 1:
+            lo = self.regions[0][0]
+            return [(a + lo, b + lo) for a, b in found] if lo else found
+        to_view = self._to_view
+        out = []
+        for a, b in found:
+            v = to_view(a)
+            out.append((v, v + b - a))
         return out
 
     def _spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
@@ -1072,7 +1107,7 @@ class _Tagger:
     def _place_words(self) -> list[tuple[int, int]]:
         """View spans of the place words (مدينة، بلدة، ريف …, with clitics), found once."""
         if self._places is None:
-            self._places = self._spans(_PLACE_WORD)
+            self._places = self._word_spans(self.words & PLACE_WORD_FORMS)  # = self._spans(_PLACE_WORD)
         return self._places
 
     def _after_place_words(self) -> list[Match]:
@@ -1261,12 +1296,13 @@ class _Tagger:
         if len(cache) > 500_000:  # between documents, never inside one
             cache.clear()
             gaz._info_yes.clear()
-        texts = _word_set(self.joined)
+        texts = self.words
         for t in texts.difference(cache):
             gaz.word_info(t)
         cands = sorted(texts & gaz._info_yes)
         # a one-letter piece is a one-letter word of the text: no such word, no regex scan
-        fragments = self._spans(_FRAGMENT) if any(len(t) == 1 and t != "و" for t in texts) else []
+        # = self._spans(_FRAGMENT): the one-letter words (a letter run alone between two \b)
+        fragments = self._word_spans([t for t in texts if len(t) == 1 and t != "و"])
         if not cands and not fragments:
             return []
         spans = sorted(found, key=lambda h: (h.start, h.end))
