@@ -388,7 +388,7 @@ class Gazetteer:
             words = f.split(" ")
             if len(words) > 1 and any(x.kind == "exact" for x in self.forms[f]):
                 for i in range(len(words) - 1):
-                    pairs[(words[i], words[i + 1])].append((f, i))
+                    pairs[(words[i], words[i + 1])].append((f, i, tuple(words)))
         self._pairs = dict(pairs)
         self._pair_seconds = frozenset(b for _, b in pairs)  # a cheap first test in `_quoted`
         self._deletions = dict(self._deletions)
@@ -658,8 +658,12 @@ class Gazetteer:
                         merged[-1][1] = b
                 else:
                     merged.append([a, b])
-            n = doc.normalized
-            regions = [(n.raw_to_view(a), n.raw_to_view(b)) for a, b in merged]
+            starts = doc.normalized.starts  # NormalizedText.raw_to_view, inline: one bisect per offset
+            if starts is None:
+                regions = [(a, b) for a, b in merged]
+            else:
+                bl = bisect.bisect_left
+                regions = [(bl(starts, a), bl(starts, b)) for a, b in merged]
         return _Tagger(self, doc, regions).run()
 
     def record(self, doc: Document, outlet: dict | None = None) -> dict:
@@ -817,15 +821,22 @@ def _bare_trigger(word: str) -> str:
     return word
 
 
+# punctuation around a word ("قالت:", "(داعش)", "السورية،"); none of it is a word character
+_PUNCT = '.,،:;!?؟؛"\'()[]{}«»<>-–—/\\*…'
+
+
 def _word_set(text: str) -> set[str]:
-    """``set(_WORD.findall(text))``, twice as fast: most white-space tokens are a word
-    (letters only); the regex reads only the others (digits, punctuation, marks)."""
-    out = set()
-    for tok in set(text.split()):
-        if tok.isalpha():
-            out.add(tok)
-        else:
-            out.update(_WORD.findall(tok))
+    """``set(_WORD.findall(text))``, about twice as fast: most white-space tokens are a word
+    (letters only) or one with punctuation around it; the regex reads only the others."""
+    toks = set(text.split())
+    out = set(filter(str.isalpha, toks))
+    if len(out) < len(toks):
+        for tok in toks - out:
+            core = tok.strip(_PUNCT)
+            if core.isalpha():  # the punctuation stripped is no word character: one letter run
+                out.add(core)
+            elif not tok.isdecimal():  # digits only (\d) hold no letter
+                out.update(_WORD.findall(tok))
     return out
 
 
@@ -893,6 +904,8 @@ class _Tagger:
         self.gaz = gaz
         self.doc = doc
         self.view = view = doc.normalized.text
+        self.raw = doc.text
+        self._to_raw = doc.normalized.to_raw
         if regions is None:
             self.regions = [(0, len(view))]
         else:  # whole words only, merged
@@ -1008,8 +1021,22 @@ class _Tagger:
         out = []
         prev_end = 0
         n = len(joined)
-        for m in _MARK_RUN.finditer(joined):
-            a, b = m.span()
+        # the maximal runs of marks (_MARK_RUN's matches), from str.find: a regex scan tries
+        # every position, and most stretches hold a few marks or none
+        found = []
+        for mark in '"()':
+            j = joined.find(mark)
+            while j != -1:
+                found.append(j)
+                j = joined.find(mark, j + 1)
+        found.sort()
+        runs = []
+        for j in found:
+            if runs and runs[-1][1] == j:
+                runs[-1][1] = j + 1
+            else:
+                runs.append([j, j + 1])
+        for a, b in runs:
             if a > prev_end and joined[a - 1] == " ":
                 a -= 1
             if b < n and joined[b] == " ":
@@ -1055,7 +1082,12 @@ class _Tagger:
         hits += self._fuzzy(hits)
         hits = sorted((h for h in hits if h.match != "replaced"), key=lambda h: (h.start, h.end))
         self._resolve(hits)
-        return [m for m in (self._mention(h) for h in hits) if m is not None]
+        out = []
+        for h in hits:
+            m = self._mention(h)
+            if m is not None:
+                out.append(m)
+        return out
 
     # -- finding ----------------------------------------------------------------------
     def _exact(self) -> list[_Hit]:
@@ -1137,8 +1169,13 @@ class _Tagger:
         pair_seconds = self.gaz._pair_seconds
         payloads = self.gaz.matcher._payloads
         out: dict[tuple, Match] = {}
+        n = len(view)
+        # what the names' other words are checked against, read once per position: the word
+        # before a position with its stems, the word after one (marks skipped)
+        before_at: dict[int, tuple | None] = {}
+        after_at: dict[int, tuple | None] = {}
         for qs, qe in self._mark_spans():
-            if not (qs > 0 and view[qs - 1].isalnum() and qe < len(view) and view[qe].isalnum()):
+            if not (qs > 0 and view[qs - 1].isalnum() and qe < n and view[qe].isalnum()):
                 continue  # marks between two words only
             after = _WORD.match(view, qe)
             if after is None or after.group() not in pair_seconds:
@@ -1146,33 +1183,38 @@ class _Tagger:
             before = _word_before(view, qs)
             if before is None:
                 continue
+            second = after.group()
             for stem, prefix in _stems(view[before[0]:before[1]]):
-                for form, i in pairs.get((stem, after.group()), ()):
-                    words = form.split(" ")
+                for form, i, words in pairs.get((stem, second), ()):
                     if prefix and i:
                         continue  # only a name's first word carries clitics
                     start = before[0] + len(prefix)
                     ok = True
                     for j in range(i - 1, -1, -1):  # the words before the pair, right to left
-                        prev = _word_before(view, start)
-                        if prev is None:
+                        got = before_at.get(start, False)
+                        if got is False:
+                            prev = _word_before(view, start)
+                            got = before_at[start] = None if prev is None else (prev[0], _stems(view[prev[0]:prev[1]]))
+                        if got is None:
                             ok = False
                             break
                         # only the name's first word may carry clitics
-                        p = next((p for st, p in _stems(view[prev[0]:prev[1]]) if st == words[j] and (j == 0 or not p)),
-                                 None)
+                        p = next((p for st, p in got[1] if st == words[j] and (j == 0 or not p)), None)
                         if p is None:
                             ok = False
                             break
-                        start, prefix = prev[0] + len(p), p
+                        start, prefix = got[0] + len(p), p
                     end = after.end()
                     for w in words[i + 2:]:  # the words after the pair
-                        nxt = _WORD_AFTER_MARKS.match(view, end)
-                        if nxt is None or nxt.group(1) != w:
+                        nxt = after_at.get(end, False)
+                        if nxt is False:
+                            m = _WORD_AFTER_MARKS.match(view, end)
+                            nxt = after_at[end] = None if m is None else (m.group(1), m.end())
+                        if nxt is None or nxt[0] != w:
                             ok = False
                             break
-                        end = nxt.end()
-                    if not ok or (end < len(view) and view[end].isalnum()):
+                        end = nxt[1]
+                    if not ok or (end < n and view[end].isalnum()):
                         continue
                     ws = start - len(prefix)
                     if ws > 0 and view[ws - 1].isalnum() or prefix not in NOUN_PREFIXES:
@@ -1302,7 +1344,7 @@ class _Tagger:
         cands = sorted(texts & gaz._info_yes)
         # a one-letter piece is a one-letter word of the text: no such word, no regex scan
         # = self._spans(_FRAGMENT): the one-letter words (a letter run alone between two \b)
-        fragments = self._word_spans([t for t in texts if len(t) == 1 and t != "و"])
+        fragments = self._word_spans([t for t in texts if len(t) == 1 and t != "و"]) if 1 in map(len, texts) else []
         if not cands and not fragments:
             return []
         spans = sorted(found, key=lambda h: (h.start, h.end))
@@ -1481,6 +1523,7 @@ class _Tagger:
             key = (tuple(sorted(entries)), tuple(sorted(strong)), h.how == "trigger" and h.start)
             groups[key].append(h)
         shared_weight = gaz.shared_weight
+        shared = gaz._shared  # its cache, read inline: most pairs are known after a few documents
         for (entries, strong, _), group in groups.items():
             scores = {i: (1.0 if i in strong else 0.0) + (2.0 if i in mentioned else 0.0) for i in entries}
             base = {i: 1.0 if i in strong else 0.0 for i in entries}
@@ -1490,7 +1533,9 @@ class _Tagger:
                 for j, positions in ctx:
                     if j == i:
                         continue
-                    w = shared_weight(i, j)
+                    w = shared.get((i, j))
+                    if w is None:
+                        w = shared_weight(i, j)
                     if not w:
                         continue
                     near = near_of.get(j)
@@ -1516,19 +1561,23 @@ class _Tagger:
     def _mention(self, h: _Hit) -> dict | None:
         if h.match == "drop":
             return None
-        gaz = self.gaz
-        start, end = self.doc.normalized.to_raw(h.start, h.end)  # Document.nspan, without a Span
+        start, end = self._to_raw(h.start, h.end)  # Document.nspan, without a Span
         if start >= end:
             return None
         if h.decided is not None:
-            e = gaz.entries[h.decided]
-            m = {"text": self.doc.text[start:end], "start": start, "end": end,
-                 "id": e.id, "name": e.name, "type": e.type, "subtype": e.subtype}
-        else:
-            m = {"text": self.doc.text[start:end], "start": start, "end": end}
-        if h.decided is not None:
-            pass  # filled above
-        elif h.forms:
+            e = self.gaz.entries[h.decided]
+            m = {"text": self.raw[start:end], "start": start, "end": end,
+                 "id": e.id, "name": e.name, "type": e.type, "subtype": e.subtype, "match": h.match}
+            if h.score is not None:
+                m["score"] = h.score
+            if h.how:
+                m["resolved_by"] = h.how
+            if h.trigger is not None and (h.match in ("trigger", "variant", "fuzzy") or h.how == "trigger"):
+                m["trigger"] = self.doc.nspan(*h.trigger).to_json()
+            return m
+        m = {"text": self.raw[start:end], "start": start, "end": end}
+        if h.forms:
+            gaz = self.gaz
             cands = sorted({f.entry for f, _ in h.forms})
             es = [gaz.entries[i] for i in cands]
             types = {e.type for e in es}
