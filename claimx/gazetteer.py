@@ -993,6 +993,20 @@ class _Tagger:
             out.append((v, v + b - a))
         return out
 
+    def _fragments(self) -> list[tuple[int, int]]:
+        """``self._spans(_FRAGMENT)``: the one-letter words but و (a letter alone between two
+        \\b). None when the word set has none; found with `str.find` when the letters are
+        rare in the text, else (a common letter such as ا) with the regex scan."""
+        words = self.words
+        if 1 not in map(len, words):
+            return []
+        ones = [t for t in words if len(t) == 1 and t != "و"]
+        if not ones:
+            return []
+        if sum(map(self.joined.count, ones)) > 24:
+            return self._spans(_FRAGMENT)
+        return self._word_spans(ones)
+
     def _spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
         """View spans of a pattern's matches inside the regions (never across two)."""
         if len(self.regions) == 1:
@@ -1343,8 +1357,7 @@ class _Tagger:
             gaz.word_info(t)
         cands = sorted(texts & gaz._info_yes)
         # a one-letter piece is a one-letter word of the text: no such word, no regex scan
-        # = self._spans(_FRAGMENT): the one-letter words (a letter run alone between two \b)
-        fragments = self._word_spans([t for t in texts if len(t) == 1 and t != "و"]) if 1 in map(len, texts) else []
+        fragments = self._fragments()
         if not cands and not fragments:
             return []
         spans = sorted(found, key=lambda h: (h.start, h.end))
