@@ -1538,6 +1538,32 @@ class _Tagger:
         shared_weight = gaz.shared_weight
         shared = gaz._shared  # its cache, read inline: most pairs are known after a few documents
         for (entries, strong, _), group in groups.items():
+            if len(entries) == 1:
+                # one candidate and no strong name (stage 1 decided those): a weak alias. The
+                # scores below decide only whether it is taken, which the first mention that
+                # gives it support above 1.0 settles (how: "context")
+                i = entries[0]
+                decided = i in mentioned
+                if not decided:
+                    for j, positions in ctx:
+                        if j == i:
+                            continue
+                        w = shared.get((i, j))
+                        if w is None:
+                            w = shared_weight(i, j)
+                        # its support is w, or 1.5 w when j stands near one of the group
+                        if w and (w * 1.0 > 1.0 or w * 1.5 > 1.0 and any(
+                                abs(pos - h.start) < 300 for h in group for pos in positions)):
+                            decided = True
+                            break
+                for h in group:
+                    if decided:
+                        h.decided = i
+                        h.how = h.how or "context"
+                    else:
+                        h.match = "drop"  # a weak alias with nothing to support it is not a mention
+                        h.forms = [(f, form) for f, form in h.forms if f.entry == i]
+                continue
             scores = {i: (1.0 if i in strong else 0.0) + (2.0 if i in mentioned else 0.0) for i in entries}
             base = {i: 1.0 if i in strong else 0.0 for i in entries}
             near_of: dict[int, bool] = {}  # whether a mention of j stands near one of the group
