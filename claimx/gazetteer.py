@@ -699,11 +699,10 @@ class Gazetteer:
                 span = rec.get(role)
                 if not span or span.get("start") is None or span["start"] >= span["end"]:
                     continue
+                end = span["end"]
                 lo = bisect.bisect_left(starts, span["start"])
-                for m in mentions[lo:]:
-                    if m["start"] >= span["end"]:
-                        break
-                    if m["end"] <= span["end"]:
+                for m in mentions[lo:bisect.bisect_left(starts, end, lo)]:  # mentions are in text order
+                    if m["end"] <= end:
                         ents.append({**m, "in": role})
             rec["entities"] = ents
             src = rec.get("source")
