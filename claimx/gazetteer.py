@@ -1703,11 +1703,17 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
 
 @lru_cache(maxsize=1)
 def _code_hash() -> str:
-    """This module's own fingerprint: a pickle made by other code is never loaded."""
+    """The fingerprint of the code whose objects the pickle holds: this module (Gazetteer,
+    _Matcher, Form), match.py (PhraseMatcher) and gazetteer_files.py (Entry). A pickle
+    made by other code is never loaded."""
     import hashlib
 
     try:
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+        here = Path(__file__)
+        digest = hashlib.sha256(here.read_bytes())
+        for name in ("match.py", "gazetteer_files.py"):
+            digest.update(here.with_name(name).read_bytes())
+        return digest.hexdigest()[:12]
     except OSError:
         return CACHE_VERSION
 
