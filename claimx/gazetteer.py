@@ -335,6 +335,7 @@ class Gazetteer:
         self._info_cache: dict[str, tuple | None] = {}
         self._window_cache: dict[tuple[str, ...], tuple | None] = {}
         self._info_yes: set[str] = set()  # the words of `_info_cache` that could be a name
+        self._form_words: dict[str, list[str]] = {}
 
     def _add(self, f: str, form: Form) -> None:
         if form in self.forms[f]:
@@ -388,7 +389,7 @@ class Gazetteer:
             words = f.split(" ")
             if len(words) > 1 and any(x.kind == "exact" for x in self.forms[f]):
                 for i in range(len(words) - 1):
-                    pairs[(words[i], words[i + 1])].append((f, i, tuple(words)))
+                    pairs[(words[i], words[i + 1])].append((f, i))
         self._pairs = dict(pairs)
         self._pair_seconds = frozenset(b for _, b in pairs)  # a cheap first test in `_quoted`
         self._deletions = dict(self._deletions)
@@ -503,6 +504,7 @@ class Gazetteer:
         state["_window_cache"] = {}
         state["_info_yes"] = set()
         state["_shared"] = {}
+        state["_form_words"] = {}
         return state
 
     def __len__(self) -> int:
@@ -1181,6 +1183,7 @@ class _Tagger:
         pairs = self.gaz._pairs
         pair_seconds = self.gaz._pair_seconds
         payloads = self.gaz.matcher._payloads
+        form_words = self.gaz._form_words  # a name's words, split once per process
         out: dict[tuple, Match] = {}
         n = len(view)
         # what the names' other words are checked against, read once per position: the word
@@ -1198,7 +1201,10 @@ class _Tagger:
                 continue
             second = after.group()
             for stem, prefix in _stems(view[before[0]:before[1]]):
-                for form, i, words in pairs.get((stem, second), ()):
+                for form, i in pairs.get((stem, second), ()):
+                    words = form_words.get(form)
+                    if words is None:
+                        words = form_words[form] = form.split(" ")
                     if prefix and i:
                         continue  # only a name's first word carries clitics
                     start = before[0] + len(prefix)
