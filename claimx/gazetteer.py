@@ -996,8 +996,9 @@ class _Tagger:
 
     def _fragments(self) -> list[tuple[int, int]]:
         """``self._spans(_FRAGMENT)``: the one-letter words but و (a letter alone between two
-        \\b). None when the word set has none; found with `str.find` when the letters are
-        rare in the text, else (a common letter such as ا) with the regex scan."""
+        \\b). Empty when the word set has none; found with `str.find` when the letters are
+        rare in the text, else (a common letter alone, as ل or ب in tokenised text) with the
+        regex scan, since `str.find` would stop at each of its occurrences inside words."""
         words = self.words
         if 1 not in map(len, words):
             return []
