@@ -111,6 +111,10 @@ _WORD = re.compile(r"[^\W\d_]+")
 _PLACE_WORD = re.compile(r"\b(?=[%s])[وف]?[بلك]?(?:%s)\b" % (
     "".join(sorted(set("وفبلك") | {w[0] for w in PLACE_TRIGGERS})),
     "|".join(sorted(PLACE_TRIGGERS, key=len, reverse=True))))
+# what _PLACE_WORD matches: a whole word (its match is letters between two \b) that is a
+# place word after an optional conjunction and preposition, so the words of a text that
+# are one of these are its place words (`_Tagger._place_words`)
+PLACE_WORD_FORMS = frozenset(a + b + t for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for t in PLACE_TRIGGERS)
 # a one-letter piece of a word split by a stray space ("السعودي ة", "الر ق ة", "م صر"),
 # not و, which is often written apart ("و العراق"); two-letter pieces are mostly words (مع، ثم)
 _FRAGMENT = re.compile(r"\b[^\W\d_و]\b")
@@ -331,6 +335,7 @@ class Gazetteer:
         self._info_cache: dict[str, tuple | None] = {}
         self._window_cache: dict[tuple[str, ...], tuple | None] = {}
         self._info_yes: set[str] = set()  # the words of `_info_cache` that could be a name
+        self._form_words: dict[str, list[str]] = {}
 
     def _add(self, f: str, form: Form) -> None:
         if form in self.forms[f]:
@@ -499,6 +504,7 @@ class Gazetteer:
         state["_window_cache"] = {}
         state["_info_yes"] = set()
         state["_shared"] = {}
+        state["_form_words"] = {}
         return state
 
     def __len__(self) -> int:
@@ -654,8 +660,12 @@ class Gazetteer:
                         merged[-1][1] = b
                 else:
                     merged.append([a, b])
-            n = doc.normalized
-            regions = [(n.raw_to_view(a), n.raw_to_view(b)) for a, b in merged]
+            starts = doc.normalized.starts  # NormalizedText.raw_to_view, inline: one bisect per offset
+            if starts is None:
+                regions = [(a, b) for a, b in merged]
+            else:
+                bl = bisect.bisect_left
+                regions = [(bl(starts, a), bl(starts, b)) for a, b in merged]
         return _Tagger(self, doc, regions).run()
 
     def record(self, doc: Document, outlet: dict | None = None) -> dict:
@@ -691,11 +701,10 @@ class Gazetteer:
                 span = rec.get(role)
                 if not span or span.get("start") is None or span["start"] >= span["end"]:
                     continue
+                end = span["end"]
                 lo = bisect.bisect_left(starts, span["start"])
-                for m in mentions[lo:]:
-                    if m["start"] >= span["end"]:
-                        break
-                    if m["end"] <= span["end"]:
+                for m in mentions[lo:bisect.bisect_left(starts, end, lo)]:  # mentions are in text order
+                    if m["end"] <= end:
                         ents.append({**m, "in": role})
             rec["entities"] = ents
             src = rec.get("source")
@@ -813,15 +822,22 @@ def _bare_trigger(word: str) -> str:
     return word
 
 
+# punctuation around a word ("قالت:", "(داعش)", "السورية،"); none of it is a word character
+_PUNCT = '.,،:;!?؟؛"\'()[]{}«»<>-–—/\\*…'
+
+
 def _word_set(text: str) -> set[str]:
-    """``set(_WORD.findall(text))``, twice as fast: most white-space tokens are a word
-    (letters only); the regex reads only the others (digits, punctuation, marks)."""
-    out = set()
-    for tok in set(text.split()):
-        if tok.isalpha():
-            out.add(tok)
-        else:
-            out.update(_WORD.findall(tok))
+    """``set(_WORD.findall(text))``, about twice as fast: most white-space tokens are a word
+    (letters only) or one with punctuation around it; the regex reads only the others."""
+    toks = set(text.split())
+    out = set(filter(str.isalpha, toks))
+    if len(out) < len(toks):
+        for tok in toks - out:
+            core = tok.strip(_PUNCT)
+            if core.isalpha():  # the punctuation stripped is no word character: one letter run
+                out.add(core)
+            elif not tok.isdecimal():  # digits only (\d) hold no letter
+                out.update(_WORD.findall(tok))
     return out
 
 
@@ -889,6 +905,8 @@ class _Tagger:
         self.gaz = gaz
         self.doc = doc
         self.view = view = doc.normalized.text
+        self.raw = doc.text
+        self._to_raw = doc.normalized.to_raw
         if regions is None:
             self.regions = [(0, len(view))]
         else:  # whole words only, merged
@@ -915,6 +933,8 @@ class _Tagger:
                 at += hi - lo + 1
 
         self._places: list[tuple[int, int]] | None = None
+        # the distinct words (runs of letters) of the regions, read by several stages
+        self.words = _word_set(self.joined)
 
     def _to_view(self, pos: int) -> int:
         """A position in `joined` as a position in the view."""
@@ -945,6 +965,50 @@ class _Tagger:
             out.append((s + base, e + base, ph, p))
         return out
 
+    def _word_spans(self, words: Iterable[str]) -> list[tuple[int, int]]:
+        """View spans, in text order, of the whole words of the regions (`\\w+` runs:
+        letters, digits and "_") that are one of `words`; what a pattern ``\\b(?:…)\\b``
+        over them finds, without a regex scan of the text."""
+        joined = self.joined
+        n = len(joined)
+        found = []
+        for w in words:
+            size = len(w)
+            j = joined.find(w)
+            while j != -1:
+                e = j + size
+                if (j and (joined[j - 1].isalnum() or joined[j - 1] == "_")) or (
+                        e < n and (joined[e].isalnum() or joined[e] == "_")):
+                    j = joined.find(w, j + 1)
+                    continue
+                found.append((j, e))
+                j = joined.find(w, e)
+        found.sort()
+        if len(self.regions) == 1:
+            lo = self.regions[0][0]
+            return [(a + lo, b + lo) for a, b in found] if lo else found
+        to_view = self._to_view
+        out = []
+        for a, b in found:
+            v = to_view(a)
+            out.append((v, v + b - a))
+        return out
+
+    def _fragments(self) -> list[tuple[int, int]]:
+        """``self._spans(_FRAGMENT)``: the one-letter words but و (a letter alone between two
+        \\b). Empty when the word set has none; found with `str.find` when the letters are
+        rare in the text, else (a common letter alone, as ل or ب in tokenised text) with the
+        regex scan, since `str.find` would stop at each of its occurrences inside words."""
+        words = self.words
+        if 1 not in map(len, words):
+            return []
+        ones = [t for t in words if len(t) == 1 and t != "و"]
+        if not ones:
+            return []
+        if sum(map(self.joined.count, ones)) > 24:
+            return self._spans(_FRAGMENT)
+        return self._word_spans(ones)
+
     def _spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
         """View spans of a pattern's matches inside the regions (never across two)."""
         if len(self.regions) == 1:
@@ -973,8 +1037,22 @@ class _Tagger:
         out = []
         prev_end = 0
         n = len(joined)
-        for m in _MARK_RUN.finditer(joined):
-            a, b = m.span()
+        # the maximal runs of marks (_MARK_RUN's matches), from str.find: a regex scan tries
+        # every position, and most stretches hold a few marks or none
+        found = []
+        for mark in '"()':
+            j = joined.find(mark)
+            while j != -1:
+                found.append(j)
+                j = joined.find(mark, j + 1)
+        found.sort()
+        runs = []
+        for j in found:
+            if runs and runs[-1][1] == j:
+                runs[-1][1] = j + 1
+            else:
+                runs.append([j, j + 1])
+        for a, b in runs:
             if a > prev_end and joined[a - 1] == " ":
                 a -= 1
             if b < n and joined[b] == " ":
@@ -1020,7 +1098,12 @@ class _Tagger:
         hits += self._fuzzy(hits)
         hits = sorted((h for h in hits if h.match != "replaced"), key=lambda h: (h.start, h.end))
         self._resolve(hits)
-        return [m for m in (self._mention(h) for h in hits) if m is not None]
+        out = []
+        for h in hits:
+            m = self._mention(h)
+            if m is not None:
+                out.append(m)
+        return out
 
     # -- finding ----------------------------------------------------------------------
     def _exact(self) -> list[_Hit]:
@@ -1072,7 +1155,7 @@ class _Tagger:
     def _place_words(self) -> list[tuple[int, int]]:
         """View spans of the place words (مدينة، بلدة، ريف …, with clitics), found once."""
         if self._places is None:
-            self._places = self._spans(_PLACE_WORD)
+            self._places = self._word_spans(self.words & PLACE_WORD_FORMS)  # = self._spans(_PLACE_WORD)
         return self._places
 
     def _after_place_words(self) -> list[Match]:
@@ -1101,9 +1184,15 @@ class _Tagger:
         pairs = self.gaz._pairs
         pair_seconds = self.gaz._pair_seconds
         payloads = self.gaz.matcher._payloads
+        form_words = self.gaz._form_words  # a name's words, split once per process
         out: dict[tuple, Match] = {}
+        n = len(view)
+        # what the names' other words are checked against, read once per position: the word
+        # before a position with its stems, the word after one (marks skipped)
+        before_at: dict[int, tuple | None] = {}
+        after_at: dict[int, tuple | None] = {}
         for qs, qe in self._mark_spans():
-            if not (qs > 0 and view[qs - 1].isalnum() and qe < len(view) and view[qe].isalnum()):
+            if not (qs > 0 and view[qs - 1].isalnum() and qe < n and view[qe].isalnum()):
                 continue  # marks between two words only
             after = _WORD.match(view, qe)
             if after is None or after.group() not in pair_seconds:
@@ -1111,33 +1200,41 @@ class _Tagger:
             before = _word_before(view, qs)
             if before is None:
                 continue
+            second = after.group()
             for stem, prefix in _stems(view[before[0]:before[1]]):
-                for form, i in pairs.get((stem, after.group()), ()):
-                    words = form.split(" ")
+                for form, i in pairs.get((stem, second), ()):
+                    words = form_words.get(form)
+                    if words is None:
+                        words = form_words[form] = form.split(" ")
                     if prefix and i:
                         continue  # only a name's first word carries clitics
                     start = before[0] + len(prefix)
                     ok = True
                     for j in range(i - 1, -1, -1):  # the words before the pair, right to left
-                        prev = _word_before(view, start)
-                        if prev is None:
+                        got = before_at.get(start, False)
+                        if got is False:
+                            prev = _word_before(view, start)
+                            got = before_at[start] = None if prev is None else (prev[0], _stems(view[prev[0]:prev[1]]))
+                        if got is None:
                             ok = False
                             break
                         # only the name's first word may carry clitics
-                        p = next((p for st, p in _stems(view[prev[0]:prev[1]]) if st == words[j] and (j == 0 or not p)),
-                                 None)
+                        p = next((p for st, p in got[1] if st == words[j] and (j == 0 or not p)), None)
                         if p is None:
                             ok = False
                             break
-                        start, prefix = prev[0] + len(p), p
+                        start, prefix = got[0] + len(p), p
                     end = after.end()
                     for w in words[i + 2:]:  # the words after the pair
-                        nxt = _WORD_AFTER_MARKS.match(view, end)
-                        if nxt is None or nxt.group(1) != w:
+                        nxt = after_at.get(end, False)
+                        if nxt is False:
+                            m = _WORD_AFTER_MARKS.match(view, end)
+                            nxt = after_at[end] = None if m is None else (m.group(1), m.end())
+                        if nxt is None or nxt[0] != w:
                             ok = False
                             break
-                        end = nxt.end()
-                    if not ok or (end < len(view) and view[end].isalnum()):
+                        end = nxt[1]
+                    if not ok or (end < n and view[end].isalnum()):
                         continue
                     ws = start - len(prefix)
                     if ws > 0 and view[ws - 1].isalnum() or prefix not in NOUN_PREFIXES:
@@ -1261,12 +1358,12 @@ class _Tagger:
         if len(cache) > 500_000:  # between documents, never inside one
             cache.clear()
             gaz._info_yes.clear()
-        texts = _word_set(self.joined)
+        texts = self.words
         for t in texts.difference(cache):
             gaz.word_info(t)
         cands = sorted(texts & gaz._info_yes)
         # a one-letter piece is a one-letter word of the text: no such word, no regex scan
-        fragments = self._spans(_FRAGMENT) if any(len(t) == 1 and t != "و" for t in texts) else []
+        fragments = self._fragments()
         if not cands and not fragments:
             return []
         spans = sorted(found, key=lambda h: (h.start, h.end))
@@ -1445,7 +1542,34 @@ class _Tagger:
             key = (tuple(sorted(entries)), tuple(sorted(strong)), h.how == "trigger" and h.start)
             groups[key].append(h)
         shared_weight = gaz.shared_weight
+        shared = gaz._shared  # its cache, read inline: most pairs are known after a few documents
         for (entries, strong, _), group in groups.items():
+            if len(entries) == 1:
+                # one candidate and no strong name (stage 1 decided those): a weak alias. The
+                # scores below decide only whether it is taken, which the first mention that
+                # gives it support above 1.0 settles (how: "context")
+                i = entries[0]
+                decided = i in mentioned
+                if not decided:
+                    for j, positions in ctx:
+                        if j == i:
+                            continue
+                        w = shared.get((i, j))
+                        if w is None:
+                            w = shared_weight(i, j)
+                        # its support is w, or 1.5 w when j stands near one of the group
+                        if w and (w * 1.0 > 1.0 or w * 1.5 > 1.0 and any(
+                                abs(pos - h.start) < 300 for h in group for pos in positions)):
+                            decided = True
+                            break
+                for h in group:
+                    if decided:
+                        h.decided = i
+                        h.how = h.how or "context"
+                    else:
+                        h.match = "drop"  # a weak alias with nothing to support it is not a mention
+                        h.forms = [(f, form) for f, form in h.forms if f.entry == i]
+                continue
             scores = {i: (1.0 if i in strong else 0.0) + (2.0 if i in mentioned else 0.0) for i in entries}
             base = {i: 1.0 if i in strong else 0.0 for i in entries}
             near_of: dict[int, bool] = {}  # whether a mention of j stands near one of the group
@@ -1454,7 +1578,9 @@ class _Tagger:
                 for j, positions in ctx:
                     if j == i:
                         continue
-                    w = shared_weight(i, j)
+                    w = shared.get((i, j))
+                    if w is None:
+                        w = shared_weight(i, j)
                     if not w:
                         continue
                     near = near_of.get(j)
@@ -1480,19 +1606,23 @@ class _Tagger:
     def _mention(self, h: _Hit) -> dict | None:
         if h.match == "drop":
             return None
-        gaz = self.gaz
-        start, end = self.doc.normalized.to_raw(h.start, h.end)  # Document.nspan, without a Span
+        start, end = self._to_raw(h.start, h.end)  # Document.nspan, without a Span
         if start >= end:
             return None
         if h.decided is not None:
-            e = gaz.entries[h.decided]
-            m = {"text": self.doc.text[start:end], "start": start, "end": end,
-                 "id": e.id, "name": e.name, "type": e.type, "subtype": e.subtype}
-        else:
-            m = {"text": self.doc.text[start:end], "start": start, "end": end}
-        if h.decided is not None:
-            pass  # filled above
-        elif h.forms:
+            e = self.gaz.entries[h.decided]
+            m = {"text": self.raw[start:end], "start": start, "end": end,
+                 "id": e.id, "name": e.name, "type": e.type, "subtype": e.subtype, "match": h.match}
+            if h.score is not None:
+                m["score"] = h.score
+            if h.how:
+                m["resolved_by"] = h.how
+            if h.trigger is not None and (h.match in ("trigger", "variant", "fuzzy") or h.how == "trigger"):
+                m["trigger"] = self.doc.nspan(*h.trigger).to_json()
+            return m
+        m = {"text": self.raw[start:end], "start": start, "end": end}
+        if h.forms:
+            gaz = self.gaz
             cands = sorted({f.entry for f, _ in h.forms})
             es = [gaz.entries[i] for i in cands]
             types = {e.type for e in es}
@@ -1580,11 +1710,17 @@ def load_gazetteer(paths: Iterable[str | Path] = (), *, include_default: bool = 
 
 @lru_cache(maxsize=1)
 def _code_hash() -> str:
-    """This module's own fingerprint: a pickle made by other code is never loaded."""
+    """The fingerprint of the code whose objects the pickle holds: this module (Gazetteer,
+    _Matcher, Form), match.py (PhraseMatcher) and gazetteer_files.py (Entry). A pickle
+    made by other code is never loaded."""
     import hashlib
 
     try:
-        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+        here = Path(__file__)
+        digest = hashlib.sha256(here.read_bytes())
+        for name in ("match.py", "gazetteer_files.py"):
+            digest.update(here.with_name(name).read_bytes())
+        return digest.hexdigest()[:12]
     except OSError:
         return CACHE_VERSION
 

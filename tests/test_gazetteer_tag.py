@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claimx.gazetteer import Gazetteer, load_gazetteer, max_edits
@@ -175,6 +175,31 @@ def test_gazetteer_matcher_finds_what_phrasematcher_finds(text):
     gaz = load_gazetteer([FIXTURE], include_default=False, disk_cache=False)
     view = normalize(text).text
     assert gaz.matcher.find(view) == PhraseMatcher.find(gaz.matcher, view)
+
+
+_SCAN_TEXT = st.lists(st.sampled_from(list("مدينةبلدقريحوفك _٣3²\"()،.:\n") + ["مدينة", "وبقرية", " ب ", " ("]),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCAN_TEXT, st.lists(st.integers(0, 80), max_size=4))
+@example('_مدينة قال: ب_ ب "(بلدة" ) ', [])  # "_" is a word character to \b
+def test_tagger_scans_equal_their_regexes(fixture_gaz, text, cuts):
+    """The word-set and str.find versions of the tagger's scans find what the regexes find:
+    the words, the place words, the one-letter fragments and the runs of quote marks, over
+    the whole text and over a few regions of it."""
+    import claimx.gazetteer as g
+
+    assert g._word_set(text) == set(g._WORD.findall(text))
+    doc = Document("d", text)
+    n = len(doc.normalized.text)
+    cuts = sorted(min(c, n) for c in cuts)
+    for regions in (None, [(cuts[i], cuts[i + 1]) for i in range(0, len(cuts) - 1, 2)] or None):
+        t = g._Tagger(fixture_gaz, doc, regions)
+        assert t._mark_spans() == t._spans(g._MARKS)
+        assert t._place_words() == t._spans(g._PLACE_WORD)
+        one_letter = [w for w in t.words if len(w) == 1 and w != "و"]
+        assert t._word_spans(one_letter) == t._spans(g._FRAGMENT) == t._fragments()
 
 
 def test_gazetteer_matcher_same_as_phrasematcher_on_seeds(seed_texts):
