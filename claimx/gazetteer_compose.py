@@ -243,12 +243,18 @@ def compose(records: dict[str, dict], countries: list[dict], institutions: list[
                     rec["affiliation"] = (aff,)
                 records[rid] = rec
                 home = rid
-            elif new:
+            else:
+                # an entry that already owns the institution also gets its bare weak forms, so that
+                # "قوات الأمن" reads as the Iraqi forces where the document names "قوات الأمن العراقية"
                 old = records[home]
                 drop = {fold(n) for n in (old["name"], *old.get("aliases", ()), *old.get("weak_aliases", ()))}
                 add = tuple(f for f in new if fold(f) not in drop)
-                if add:
-                    records[home] = {**old, "aliases": (*old.get("aliases", ()), *add)}
+                weak = tuple(w for w in inst["weak"] if fold(w) not in drop and fold(w) not in {fold(f) for f in add})
+                if add or weak:
+                    rec = {**old, "aliases": (*old.get("aliases", ()), *add)} if add else dict(old)
+                    if weak:
+                        rec["weak_aliases"] = (*old.get("weak_aliases", ()), *weak)
+                    records[home] = rec
             for f in new:
                 owner.setdefault(fold(f), home)
             made[inst["key"]] = home
