@@ -47,7 +47,9 @@ _NOT_NAMES = frozenset(fold(w) for w in (
     "العربية الإرهابية الجهادية المتطرفة المتشددة الريف الأرياف الثوار الجيش المعروف المعروفة "
     "المسماة المقربة القريبة المرتبطة العاملة المنتشرة الرئيسية الأولى الثانية الثالثة "
     # the tribe of "the offender" / "the victim" (customary law), not a tribe's name
-    "الجاني المجني مختلفة عديدة كثيرة برمتها بأكملها بدوية سورية عراقية المقتول"
+    "الجاني المجني مختلفة عديدة كثيرة برمتها بأكملها بدوية سورية عراقية المقتول "
+    # read off a sample of 50 tagged Fold 1-4 mentions: "فيلق التابع"، "عشيرة معروفة"، "لواء النضال" (banner)
+    "التابع معروفة معروف الكبرى الكبير النضال"
 ).split())
 # branches of arms: "كتيبة الدفاع الجوي" is as often the base as the unit
 _BRANCHES = frozenset(fold(w) for w in (
