@@ -66,38 +66,41 @@ _ORDINALS = frozenset(fold(w) for w in (
     "الأولى الثانية الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة الحادية"
 ).split())
 _PREFIXES = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك")
-_TOKEN = re.compile(r"[^\W\d_]+|\d+")
-
-
-def _bare(word: str, words: frozenset) -> bool:
-    """Whether `word` is one of `words` after at most one proclitic group (not لل: للواء is
-    لـ + اللواء, the rank)."""
-    return any(word.startswith(p) and word[len(p):] in words for p in _PREFIXES if len(word) > len(p))
+# a trigger word as a whole token, perhaps with clitics: one scan of the view, then only
+# the words around each hit are read (tokenising every document would cost more than the rest)
+_TRIGGER = re.compile(r"(?<![^\W\d_])([وفبلك]{0,2})(%s)(?![^\W\d_])" % "|".join(
+    sorted(_UNIT_WORDS | _NUMBERED, key=len, reverse=True)))
+_NEXT = re.compile(r'( ?"? ?)([^\W\d_]+|\d+)')
+_PREV = re.compile(r"([^\W\d_]+)[ \"'(]*$")
 
 
 def find(view: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, int]]:
     """(trigger start, trigger end, name start, name end) of the unknown-unit candidates in
     view[lo:hi] (the normalised view). The caller keeps those whose name no other mention covers."""
     hi = len(view) if hi is None else hi
-    toks = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(view, lo, hi)]
     out = []
-    for i, (w, s, e) in enumerate(toks[:-1]):
-        nxt, ns, ne = toks[i + 1]
-        between = view[e:ns]
-        if w in _NUMBERED or (w[:1] in "وفب" and w[1:] in _NUMBERED):
+    for m in _TRIGGER.finditer(view, lo, hi):
+        prefix, word = m.group(1), m.group(2)
+        s, e = m.span()
+        nx = _NEXT.match(view, e, hi)
+        if nx is None:
+            continue
+        between, nxt = nx.group(1), nx.group(2)
+        ns, ne = nx.span(2)
+        after = _NEXT.match(view, ne, hi)  # the word after the next one, if any
+        if word in _NUMBERED:
             # "اللواء 105", "الفرقة 17", "الفرقة التاسعة" (but "اللواء" + a name is the rank)
-            if between == " " and (nxt.isdigit() or nxt in _ORDINALS):
+            if prefix in ("", "و", "ف", "ب") and between == " " and (nxt.isdigit() or nxt in _ORDINALS):
                 end = ne
-                if nxt in ("الحادي", "الحادية") or (nxt in _ORDINALS and i + 2 < len(toks)
-                                                      and toks[i + 2][0] in ("عشر", "عشره")):
-                    if i + 2 < len(toks) and view[ne:toks[i + 2][1]] == " ":
-                        end = toks[i + 2][2]
-                core = w if w in _NUMBERED else w[1:]
-                out.append((s, e, s + len(w) - len(core), end))
+                if after is not None and after.group(1) == " " and (
+                        nxt in ("الحادي", "الحادية") or nxt in _ORDINALS and after.group(2) in ("عشر", "عشره")):
+                    end = after.end(2)
+                out.append((s, e, s + len(prefix), end))
             continue
-        if not _bare(w, _UNIT_WORDS):
+        if prefix not in _PREFIXES:
             continue
-        if i and toks[i - 1][0] in _NOT_AFTER:
+        prev = _PREV.search(view, max(lo, s - 40), s)
+        if prev is not None and prev.group(1) in _NOT_AFTER:
             continue
         if between.strip(' "') or between.count('"') > 1 or nxt in _NOT_NAMES or nxt.isdigit():
             continue
@@ -111,12 +114,12 @@ def find(view: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, 
             out.append((s, e, ns, end))
             continue
         if nxt in _NAME_HEADS:
-            if i + 2 < len(toks) and view[ne:toks[i + 2][1]] == " " and toks[i + 2][0] not in _NOT_NAMES \
-                    and not toks[i + 2][0].isdigit():
-                out.append((s, e, ns, toks[i + 2][2]))
+            if after is not None and after.group(1) == " " and after.group(2) not in _NOT_NAMES \
+                    and not after.group(2).isdigit():
+                out.append((s, e, ns, after.end(2)))
             continue
-        if nxt.startswith("ال") and len(nxt) > 4 or _bare(w, _TRIBE_WORDS) and len(nxt) >= 3 and nxt[0] != "و":
-            if w.endswith(fold("كتيبة")) and nxt in _BRANCHES:
+        if nxt.startswith("ال") and len(nxt) > 4 or word in _TRIBE_WORDS and len(nxt) >= 3 and nxt[0] != "و":
+            if word == "كتيبه" and nxt in _BRANCHES:
                 continue
             out.append((s, e, ns, ne))
     return out
