@@ -1177,20 +1177,22 @@ class _Tagger:
     def _actor_triggered(self, found: list[_Hit]) -> list[_Hit]:
         """Unknown units and tribes after a unit word ("لواء X", "عشيرة X", "اللواء 105"): an
         actor with id null and its trigger (`gazetteer_actor_triggers`)."""
+        cands = [c for lo, hi in self.regions for c in actor_triggers.find(self.view, lo, hi)]
+        if not cands:
+            return []
         # a weak alias inside the unit's name ("الشام" in "لواء أجناد الشام", the paper "اللواء"
         # in "اللواء 105") gives way; any other name keeps its place
         weak = [h for h in found if h.forms and not any(f.strong for f, _ in h.forms)]
         spans = sorted((h.start, h.end) for h in found if h.match == "trigger" or any(f.strong for f, _ in h.forms))
         out = []
-        for lo, hi in self.regions:
-            for ts, te, s, e in actor_triggers.find(self.view, lo, hi):
-                start = min(ts, s)
-                if _overlaps(spans, start, e) or any(h.start == s and h.end == e for h in weak):
-                    continue  # a weak alias that is the whole name is read after its trigger: ميليشيات الحشد
-                for h in weak:
-                    if h.start < e and start < h.end:
-                        h.match = "replaced"
-                out.append(_Hit(s, e, [], "trigger", None, (ts, te), "actor"))
+        for ts, te, s, e in cands:
+            start = min(ts, s)
+            if _overlaps(spans, start, e) or any(h.start == s and h.end == e for h in weak):
+                continue  # a weak alias that is the whole name is read after its trigger: ميليشيات الحشد
+            for h in weak:
+                if h.start < e and start < h.end:
+                    h.match = "replaced"
+            out.append(_Hit(s, e, [], "trigger", None, (ts, te), "actor"))
         return out
 
     def _names_after(self, pos: int, several: bool) -> list[tuple[int, int]]:
