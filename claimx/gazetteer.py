@@ -1473,6 +1473,8 @@ class _Tagger:
             base = {i: 1.0 if i in strong else 0.0 for i in entries}
             near_of: dict[int, bool] = {}  # whether a mention of j stands near one of the group
             for i in entries:
+                if gaz.entries[i].type != "place":
+                    continue  # only places have parents: an actor or source shares no area (shared_weight 0)
                 support = 0.0
                 for j, positions in ctx:
                     if j == i:
