@@ -1177,9 +1177,13 @@ class _Tagger:
     def _actor_triggered(self, found: list[_Hit]) -> list[_Hit]:
         """Unknown units and tribes after a unit word ("لواء X", "عشيرة X", "اللواء 105"): an
         actor with id null and its trigger (`gazetteer_actor_triggers`)."""
-        cands = [c for lo, hi in self.regions for c in actor_triggers.find(self.view, lo, hi)]
+        # one scan of the regions' joined text (no name crosses the line breaks that join them)
+        cands = actor_triggers.find(self.joined)
         if not cands:
             return []
+        if len(self.regions) > 1 or self.regions[0][0]:
+            to_view = self._to_view
+            cands = [(to_view(ts), to_view(te - 1) + 1, to_view(s), to_view(e - 1) + 1) for ts, te, s, e in cands]
         # a weak alias inside the unit's name ("الشام" in "لواء أجناد الشام", the paper "اللواء"
         # in "اللواء 105") gives way; any other name keeps its place
         weak = [h for h in found if h.forms and not any(f.strong for f, _ in h.forms)]
