@@ -66,12 +66,36 @@ _ORDINALS = frozenset(fold(w) for w in (
     "الأولى الثانية الثالثة الرابعة الخامسة السادسة السابعة الثامنة التاسعة العاشرة الحادية"
 ).split())
 _PREFIXES = ("", "و", "ف", "ب", "ل", "وب", "ول", "فب", "فل", "ك")
-# a trigger word as a whole token, perhaps with clitics: one scan of the view, then only
-# the words around each hit are read (tokenising every document would cost more than the rest)
-_TRIGGER = re.compile(r"(?<![^\W\d_])([وفبلك]{0,2})(%s)(?![^\W\d_])" % "|".join(
-    sorted(_UNIT_WORDS | _NUMBERED, key=len, reverse=True)))
+# the trigger words, longest first; found with str.find (the words' first letters, ا ل ك ف,
+# are the commonest of the script, so a regex scan would stop at nearly every position)
+_CORES = tuple(sorted(_UNIT_WORDS | _NUMBERED, key=len, reverse=True))
+_CLITICS = frozenset("وفبلك")
 _NEXT = re.compile(r'( ?"? ?)([^\W\d_]+|\d+)')
 _PREV = re.compile(r"([^\W\d_]+)[ \"'(]*$")
+
+
+def _is_letter(c: str) -> bool:
+    return c.isalpha()
+
+
+def _triggers(view: str, lo: int, hi: int) -> list[tuple[int, int, str, str]]:
+    """(start, end, clitics, word) of each trigger word standing as a whole token in
+    view[lo:hi], with at most two proclitic letters, in text order."""
+    found = {}
+    for core in _CORES:
+        n = len(core)
+        p = view.find(core, lo, hi)
+        while p != -1:
+            e = p + n
+            if e >= hi or not _is_letter(view[e]):
+                s = p
+                while s > lo and p - s < 2 and view[s - 1] in _CLITICS:
+                    s -= 1
+                if s == lo or not _is_letter(view[s - 1]):
+                    found.setdefault((s, e), (view[s:p], core))
+                # else: inside a longer word ("اللواء" holds "لواء"; ال is not a clitic)
+            p = view.find(core, e, hi)
+    return [(s, e, pr, w) for (s, e), (pr, w) in sorted(found.items())]
 
 
 def find(view: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, int, int]]:
@@ -79,9 +103,7 @@ def find(view: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, 
     view[lo:hi] (the normalised view). The caller keeps those whose name no other mention covers."""
     hi = len(view) if hi is None else hi
     out = []
-    for m in _TRIGGER.finditer(view, lo, hi):
-        prefix, word = m.group(1), m.group(2)
-        s, e = m.span()
+    for s, e, prefix, word in _triggers(view, lo, hi):
         nx = _NEXT.match(view, e, hi)
         if nx is None:
             continue
