@@ -44,6 +44,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from . import gazetteer_actor_triggers as actor_triggers
 from .match import NOUN_PREFIXES, Match, PhraseMatcher, resolve_overlaps
 
 # match.is_word_char(c) is c.isalnum() ("_" is not alphanumeric): called inline here
@@ -1095,6 +1096,7 @@ class _Tagger:
     def run(self) -> list[dict]:
         hits = self._exact()
         hits += self._triggered(hits)
+        hits += self._actor_triggered(hits)
         hits += self._fuzzy(hits)
         hits = sorted((h for h in hits if h.match != "replaced"), key=lambda h: (h.start, h.end))
         self._resolve(hits)
@@ -1267,6 +1269,31 @@ class _Tagger:
             for s, e in self._names_after(te, trigger in LIST_TRIGGERS):
                 if not _overlaps(spans, s, e):
                     out.append(self._unknown_name(s, e, ts, te))
+        return out
+
+    def _actor_triggered(self, found: list[_Hit]) -> list[_Hit]:
+        """Unknown units and tribes after a unit word ("لواء X", "عشيرة X", "اللواء 105"): an
+        actor with id null and its trigger (`gazetteer_actor_triggers`)."""
+        # one scan of the regions' joined text (no name crosses the line breaks that join them)
+        cands = actor_triggers.find(self.joined)
+        if not cands:
+            return []
+        if len(self.regions) > 1 or self.regions[0][0]:
+            to_view = self._to_view
+            cands = [(to_view(ts), to_view(te - 1) + 1, to_view(s), to_view(e - 1) + 1) for ts, te, s, e in cands]
+        # a weak alias inside the unit's name ("الشام" in "لواء أجناد الشام", the paper "اللواء"
+        # in "اللواء 105") gives way; any other name keeps its place
+        weak = [h for h in found if h.forms and not any(f.strong for f, _ in h.forms)]
+        spans = sorted((h.start, h.end) for h in found if h.match == "trigger" or any(f.strong for f, _ in h.forms))
+        out = []
+        for ts, te, s, e in cands:
+            start = min(ts, s)
+            if _overlaps(spans, start, e) or any(h.start == s and h.end == e for h in weak):
+                continue  # a weak alias that is the whole name is read after its trigger: ميليشيات الحشد
+            for h in weak:
+                if h.start < e and start < h.end:
+                    h.match = "replaced"
+            out.append(_Hit(s, e, [], "trigger", None, (ts, te), "actor"))
         return out
 
     def _names_after(self, pos: int, several: bool) -> list[tuple[int, int]]:
@@ -1574,6 +1601,8 @@ class _Tagger:
             base = {i: 1.0 if i in strong else 0.0 for i in entries}
             near_of: dict[int, bool] = {}  # whether a mention of j stands near one of the group
             for i in entries:
+                if gaz.entries[i].type != "place":
+                    continue  # only places have parents: an actor or source shares no area (shared_weight 0)
                 support = 0.0
                 for j, positions in ctx:
                     if j == i:

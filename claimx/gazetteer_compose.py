@@ -43,7 +43,8 @@ _SLOT_RE = re.compile(r"\{([a-z]+)\}")
 _COUNTRY_KEYS = {"code": True, "place": True, "m": True, "f": True, "fi": False, "of": False, "extra": False,
                  "party": False, "note": False}
 _INSTITUTION_KEYS = {"key": True, "subtype": True, "name_en": True, "forms": True, "weak": False,
-                     "affiliation": False, "subtype_home": False, "parties_only": False, "note": False}
+                     "affiliation": False, "subtype_home": False, "parties_only": False, "note": False,
+                     "weak_parties": False}
 _SLOTS = ("m", "f", "fi", "of")
 
 
@@ -152,6 +153,7 @@ def parse_institutions(items: list, file: str, add: Callable, subtypes: tuple[st
                 bad = True
         forms = _strings(raw["forms"])
         weak = _strings(raw["weak"]) if "weak" in raw else []
+        weak_parties = _strings(raw["weak_parties"]) if "weak_parties" in raw else []
         if forms is None:
             add(file, raw.key_lines.get("forms", line), f"{what}: key 'forms' must be a list of patterns")
             continue
@@ -161,9 +163,10 @@ def parse_institutions(items: list, file: str, add: Callable, subtypes: tuple[st
                 add(file, raw.key_lines.get("forms", line),
                     f"{what}: form {f!r} must hold Arabic words and exactly one of {{m}}, {{f}}, {{fi}}, {{of}}")
                 bad = True
-        if weak is None or any(_SLOT_RE.search(w) or not _ARABIC_RE.search(w) for w in weak):
-            add(file, raw.key_lines.get("weak", line), f"{what}: key 'weak' must list Arabic forms without slots")
-            bad = True
+        for k, ws in (("weak", weak), ("weak_parties", weak_parties)):
+            if ws is None or any(_SLOT_RE.search(w) or not _ARABIC_RE.search(w) for w in ws):
+                add(file, raw.key_lines.get(k, line), f"{what}: key '{k}' must list Arabic forms without slots")
+                bad = True
         if "{country}" not in raw["name_en"]:
             add(file, raw.key_lines.get("name_en", line), f"{what}: key 'name_en' must contain {{country}}")
             bad = True
@@ -177,7 +180,7 @@ def parse_institutions(items: list, file: str, add: Callable, subtypes: tuple[st
         if bad:
             continue
         out.append({"key": key, "subtype": raw["subtype"], "subtype_home": raw.get("subtype_home"),
-                    "name_en": raw["name_en"], "forms": forms, "weak": weak or [],
+                    "name_en": raw["name_en"], "forms": forms, "weak": weak or [], "weak_parties": weak_parties or [],
                     "affiliation": aff, "parties_only": bool(raw.get("parties_only", False)), "line": line})
     keys = {i["key"] for i in out}
     for inst in out:
@@ -213,6 +216,10 @@ def compose(records: dict[str, dict], countries: list[dict], institutions: list[
             forms = list(dict.fromkeys(forms))
             if not forms:
                 continue
+            # bare forms read as this state's institution when the document names it in full;
+            # `weak_parties` only for the parties (each weak form of each state is a candidate
+            # that every occurrence of the bare form must weigh)
+            inst_weak = [*inst["weak"], *(inst["weak_parties"] if country["party"] else ())]
             owners = [owner.get(fold(f)) for f in forms]
             home = owners[0] or next((o for o in owners if o), None)
             if home is not None and records[home]["type"] != "actor":
@@ -235,7 +242,7 @@ def compose(records: dict[str, dict], countries: list[dict], institutions: list[
                 }
                 if len(new) > 1:
                     rec["aliases"] = tuple(new[1:])
-                weak = tuple(w for w in inst["weak"] if fold(w) not in {fold(n) for n in new})
+                weak = tuple(w for w in inst_weak if fold(w) not in {fold(n) for n in new})
                 if weak:
                     rec["weak_aliases"] = weak
                 aff = made.get(inst["affiliation"]) if inst["affiliation"] else None
@@ -243,12 +250,18 @@ def compose(records: dict[str, dict], countries: list[dict], institutions: list[
                     rec["affiliation"] = (aff,)
                 records[rid] = rec
                 home = rid
-            elif new:
+            else:
+                # an entry that already owns the institution also gets its bare weak forms, so that
+                # "قوات الأمن" reads as the Iraqi forces where the document names "قوات الأمن العراقية"
                 old = records[home]
                 drop = {fold(n) for n in (old["name"], *old.get("aliases", ()), *old.get("weak_aliases", ()))}
                 add = tuple(f for f in new if fold(f) not in drop)
-                if add:
-                    records[home] = {**old, "aliases": (*old.get("aliases", ()), *add)}
+                weak = tuple(w for w in inst_weak if fold(w) not in drop and fold(w) not in {fold(f) for f in add})
+                if add or weak:
+                    rec = {**old, "aliases": (*old.get("aliases", ()), *add)} if add else dict(old)
+                    if weak:
+                        rec["weak_aliases"] = (*old.get("weak_aliases", ()), *weak)
+                    records[home] = rec
             for f in new:
                 owner.setdefault(fold(f), home)
             made[inst["key"]] = home

@@ -72,6 +72,9 @@ SUBTYPES: dict[str, tuple[str, ...]] = {
     "actor": (
         "state_force", "militia", "jihadist", "rebel", "kurdish", "foreign_force",
         "coalition", "government", "political", "international_org",
+        # "unidentified": an armed actor the text does not name (gunmen, "the warplanes", groups the
+        # outlet calls terrorist); "collective": a population acting as a party (the tribes)
+        "unidentified", "collective",
     ),
     "source": (
         "news_agency", "tv", "newspaper", "website", "monitor", "ngo", "official",
