@@ -1235,15 +1235,41 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
     the story; the gold sets leave titles unannotated (or optional), and a cue
     in a title is a headline, not an attributed sentence. The title is the
     longest run of 5 to 40 words opening the first line that occurs again in
-    the text; failing that, the words before a " | " among the first 40. Every
-    occurrence of it is a title span.
+    the text; failing that, such a run starting after up to ten words of site
+    name or section heading whose copy follows within a few characters; failing
+    that, the words before a " | " among the first 40. Every occurrence of it
+    is a title span.
     """
     first = re.search(r"\S[^\n]*", view)
     if first is None:
         return []
-    words = list(re.finditer(r"\S+", first.group()))[:40]
-    base = first.start()
-    title = None
+    words = list(re.finditer(r"\S+", first.group()))[:40 + _TITLE_LEAD]
+    spans = _repeated_title(view, first.start(), words[:40])
+    if spans:
+        return spans
+    # A site name or section heading before the title ("SMART News Agency - وكالة سمارت للأنباء -",
+    # "أخبار دولية وعربية", "الميادين |"): the title starts a few words in and its copy follows at once.
+    for s in range(1, min(_TITLE_LEAD, len(words) - 5) + 1):
+        spans = _repeated_title(view, first.start(), words[s:s + 40], near=_TITLE_NEAR)
+        if spans:
+            return spans
+    words = words[:40]
+    bar = _TITLE_END.search(first.group(), 0, words[-1].end() if words else 0)
+    if bar is None or len(first.group()[:bar.start()].split()) < 3:
+        return []
+    cand = first.group()[:bar.start()]
+    title = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
+    return [m.span() for m in title.finditer(view)]
+
+
+_TITLE_LEAD = 10  # words of site name / section heading that may stand before a repeated title
+_TITLE_NEAR = 40  # ... whose first copy must then start within this many characters after it
+
+
+def _repeated_title(view: str, base: int, words: list, near: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the longest run (5+ words) of `words` (matches on the first line, `base` its
+    view offset) that occurs again later, and of each copy; [] when none. With `near`, only
+    a run with a copy starting within `near` characters of the run's end counts."""
     if len(words) >= 5:
         ws = [w.group() for w in words]
         ends = [base + w.end() for w in words]
@@ -1261,9 +1287,11 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
             if n >= 5:
                 copies.append((p, n))
             p = view.find(ws[0], p + 1)
+        if near is not None and not any(p - ends[n - 1] <= near for p, n in copies):
+            copies = []
         if copies:
             k = max(n for _, n in copies)
-            spans = [(base, ends[k - 1])]
+            spans = [(base + words[0].start(), ends[k - 1])]
             for p, n in copies:
                 if n >= k and p >= spans[-1][1]:
                     q = p
@@ -1271,13 +1299,7 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
                         q = view.index(w, q) + len(w)
                     spans.append((p, q))
             return spans
-    if title is None:
-        bar = _TITLE_END.search(first.group(), 0, words[-1].end() if words else 0)
-        if bar is None or len(first.group()[:bar.start()].split()) < 3:
-            return []
-        cand = first.group()[:bar.start()]
-        title = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
-    return [m.span() for m in title.finditer(view)]
+    return []
 
 
 def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sentence] | None = None,
