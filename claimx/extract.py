@@ -45,7 +45,8 @@ NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "ع
 TIME_WORDS = frozenset(fold(w) for w in (
     "اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليل ليلة فجر "
     "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها "
-    "رسميا علنا صراحة"  # manner adverbs: "يعلن رسميا انتهاء …" has no source after the verb
+    "رسميا علنا صراحة "  # manner adverbs: "يعلن رسميا انتهاء …" has no source after the verb
+    "مرارا مجددا تكرارا مثلا فعلا نفيا"  # "وأكدت حماس مرارا أنها …": the adverb ends the source
 ).split())
 CHANNEL_NOUNS = frozenset(fold(w) for w in (
     "تصريح تصريحات بيان حديث مقابلة مؤتمر تغريدة تغريدات رسالة اتصال لقاء كلمة خطاب منشور "
@@ -77,7 +78,8 @@ MASDARS = frozenset(fold(w) for w in (
 ).split())
 PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
-    "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن"
+    "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن "
+    "ب بال أمام بشكل رغم برغم بالرغم نفسه"  # "قال أمام العسكريين :", "تشير بشكل غير مباشر", "يصف نفسه بأنه"
 ).split())
 STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما حيث".split())
 BOUNDARY_WORDS = frozenset(fold(w) for w in (
@@ -116,6 +118,14 @@ PERSON_HEADS = frozenset(fold(w) for w in (
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
 RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير أخبار روايات شائعات تسريبات".split())
 ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك قبل بعد".split())
+# Adverbs that may stand between a verb and its subject ("أكد مجددا وزير الخارجية أن", "أكدت مرارا أن"):
+# skipped when the source is read after the verb, and they end a source written before them.
+SKIPPED_ADVERBS = frozenset(fold(w) for w in "مرارا مجددا تكرارا مثلا فعلا نفيا".split())
+# A preposition with a pronoun right after the verb is its complement, not the subject:
+# "نقلت عنه الصحيفة", "أشار إليه الناطق", "رد عليه الملك"; the subject, if any, follows it.
+PREP_PRONOUNS = frozenset(fold(p + s) for p in ("عن", "إلي", "الي", "علي", "من") for s in _PRONOUNS[1:])
+# After "ما وصفه"/"ما ذكرته": ب and عن open the object ("بالإرهاب", "عن مقبرة"), not the source.
+BACK_REF_STOPS = frozenset({"ب", "بال", "عن"})
 STATEMENT_NOUNS = frozenset(fold(w) for w in "بيانا بيان تصريحا تسجيلا رسالة تقريرا شريطا".split())
 ISSUE_VERBS = frozenset(fold(w) for w in "أصدر أصدرت وأصدر وأصدرت نشر نشرت ونشر ونشرت بث بثت وبث وبثت وزع وزعت".split())
 APPOSITION_STOPS = frozenset(fold(w) for w in "على من إلى الى مع عن لدى أمام يوم مساء صباح خلال عبر بعد قبل حسب بحسب وفق وفقا نقلا".split())
@@ -528,6 +538,9 @@ class _SentenceReader:
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
+            if k == src_i and (t in PREP_PRONOUNS or t in SKIPPED_ADVERBS):
+                src_i = k = k + 1  # "نقلت عنه الصحيفة قوله", "أشار إليه أيضا …", "أكد مجددا الوزير أن"
+                continue
             if k == src_i and t == "لي" and k + 1 < n:
                 recipient, src_i, k, recipient_first = (k, k + 1), k + 1, k + 1, True
                 continue  # "قال لي", "أكدت لي": the writer was told; a name ending in لي ("دينج لي") never comes first
@@ -688,6 +701,8 @@ class _SentenceReader:
         first = self.toks[i].text
         if first == "علي" and self.doc.text[slice(*self.doc.normalized.to_raw(self.toks[i].start, self.toks[i].end))] == "علي":
             return True  # the name Ali, not the preposition على (both fold to علي)
+        if first == "امام" and self.doc.text[slice(*self.doc.normalized.to_raw(self.toks[i].start, self.toks[i].end))][:1] == "إ":
+            return True  # إمام المسجد (an imam), not the preposition أمام (both fold to امام)
         if first == "ما" and i + 1 < j and self.toks[i + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
             return True  # "ما تعرف بقوات …": a distanced name
         if first in PARTICLES or first in TIME_WORDS or _is_bi_masdar(first):
@@ -712,8 +727,13 @@ class _SentenceReader:
         d.content = self._strip_opener(self._span(s, q))
         e = j
         while e < len(toks) and e - j <= MAX_SOURCE and toks[e].text not in CLAUSE_PUNCT and not _is_comp(toks[e]) \
-                and not (toks[e].text in ADVERBIAL_STARTS and not _head_in(toks[e - 1].text, PERSON_HEADS)):
+                and not (toks[e].text in ADVERBIAL_STARTS and not _head_in(toks[e - 1].text, PERSON_HEADS)) \
+                and not (e > j and (toks[e].text in BACK_REF_STOPS or toks[e].text.startswith("بال"))):
             e += 1
+        first = toks[j].text if j < len(toks) else ""
+        if first in BACK_REF_STOPS or first == "من" or first.startswith("بال") \
+                or (d.entry.type == "opinion" and first == '"'):
+            e = j  # "ما وصفه بالإرهاب", "ما تعلنه من جهود", "ما اعتبرته "إنكارا للواقع"": the object, no written source
         d.source = self._span(j, e) if e > j else None
         if d.source is None:
             d.resolved = True
