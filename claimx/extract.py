@@ -987,6 +987,8 @@ class _SentenceReader:
             return None  # "حسبما أفاد …": the verb carries the claim
         if fold(m.phrase).endswith(" ما") or m.phrase in ("حسبما",):
             return None
+        if m.phrase == "حسب" and not m.prefix and i > 0 and toks[i - 1].text in ("ي", "ت"):
+            return None  # "ي حسب على المعسكر", "ت حسب له فرص": the passive يُحسب split by the tokeniser
         if j + 1 < len(toks) and toks[j].text in ("ما", "لما") and (j + 1) in self._cue_at_token:
             return None  # "حسب ما أورد المكتب": the verb carries the claim
         if j < len(toks) and toks[j].text in ("الي", "ل") and entry.id.startswith("according.istinadan") is False:
@@ -1000,8 +1002,16 @@ class _SentenceReader:
         while hedge_end < len(toks) and toks[hedge_end].text in HEDGE_NOUNS:
             hedge_end += 1
         src_end = hedge_end
+        quoted_end = False
         while src_end < len(toks) and not (src_end > hedge_end and toks[src_end - 1].text == '"' and src_end - 1 > hedge_end) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
                 and not _is_comp(toks[src_end]) and (src_end not in cue_starts or self._cue_at_token[src_end].payload.pos == "noun"):
+            if src_end > hedge_end and toks[src_end].text == '"' \
+                    and (_head_in(toks[src_end - 1].text, RECIPIENT_HEADS) or toks[src_end - 1].text == "-"
+                         or toks[src_end - 1].text[:1] == "ل" and _head_in(toks[src_end - 1].text[1:], RECIPIENT_HEADS)):
+                close = self._closing_quote(src_end)
+                if close is not None and src_end + 1 < close <= src_end + 4:
+                    src_end, quoted_end = close + 1, True  # 'وفقا لوكالة " رويترز "', 'وفقا ل - " رويترز "': the quoted name is in the source
+                    break
             src_end += 1
         if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
             return None
@@ -1025,7 +1035,7 @@ class _SentenceReader:
         after = src_end + 1 if src_end < len(toks) and toks[src_end].text == "," else src_end
         if after + 1 < len(toks) and toks[after].text in RELATIVES and (after + 1) in cue_starts:
             return None  # "بحسب المصادر، التي قالت إن …"
-        if at_clause_start and src_end < len(toks) - 1:
+        if at_clause_start and src_end < len(toks) - 1 and not (quoted_end and toks[src_end].text in (".", "!", "?")):
             k = src_end
             while k < len(toks) and toks[k].text in (",", "فان", "فانه", "فانها", "فقد", "فإن"):
                 k += 1
