@@ -118,6 +118,10 @@ PERSON_HEADS = frozenset(fold(w) for w in (
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
 RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير أخبار روايات شائعات تسريبات".split())
 ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك قبل بعد".split())
+# "مما يشير إلى", "ما يؤكد أن", "ومما يلفت": an imperfect of these after ما states what a fact
+# shows (the writer's inference), not what somebody said; "ما تقول إنه …" stays a claim.
+_WHAT = frozenset(fold(w) for w in "ما مما وما ومما".split())
+_INFERENCE_LEMMAS = frozenset({"أشار", "أكد", "أوضح", "بين", "لفت", "كشف", "ذكر"})
 # Adverbs that may stand between a verb and its subject ("أكد مجددا وزير الخارجية أن", "أكدت مرارا أن"):
 # skipped when the source is read after the verb, and they end a source written before them.
 SKIPPED_ADVERBS = frozenset(fold(w) for w in "مرارا مجددا تكرارا مثلا فعلا نفيا".split())
@@ -432,6 +436,10 @@ class _SentenceReader:
             return None
         if entry.lemma == "تابع" and not m.prefix and i > 0 and toks[i - 1].text not in (".", '"', ":", "!", "?"):
             return None  # "مركز تابع للحكومة", "تابع الجيش عملياتهم": only "وتابع" or a sentence-initial تابع continues a speech
+        if i > 0 and toks[i - 1].text in _WHAT and entry.lemma in _INFERENCE_LEMMAS and not m.suffix \
+                and not m.phrase.endswith(("ه", "ها")) and fold(m.phrase)[:1] in ("ي", "ت") \
+                and not self._preceded_by_according(i):
+            return None  # "مما يشير إلى أن …", "وهو ما يؤكد أن …": the writer's inference, nobody's report
         if i > 1 and toks[i - 1].text == "ان" and toks[i - 2].text in MODAL_GOVERNORS:
             return None  # "ينبغي أن يؤكد المجتمع الدولي …": an exhortation, not a report
         d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
