@@ -121,6 +121,13 @@ ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خ�
 # "مما يشير إلى", "ما يؤكد أن", "ومما يلفت": an imperfect of these after ما states what a fact
 # shows (the writer's inference), not what somebody said; "ما تقول إنه …" stays a claim.
 _WHAT = frozenset(fold(w) for w in "ما مما وما ومما".split())
+# "أكدت هذه الأوساط أن …": a demonstrative + noun right before the complementiser is the subject,
+# not the object it is in "نفت هذه الأنباء".
+_DEMONSTRATIVES = frozenset(fold(w) for w in "هذه هذا تلك ذلك".split())
+# A finite verb never follows these prepositions: the cue word after them is a noun ("في إفادتها
+# الصحفية", "عن رأيه", "على قدرته", "إلى نقل السلطة"). Not منذ/بعد/قبل ("منذ أعلن", "فيما بعد أعلن")
+# nor مع ("مع كشف النظام عن …" is a masdar cue of the guide).
+_NOUN_PREPS = frozenset(fold(w) for w in "في على عن إلى حول رغم برغم خلال عبر لدى".split())
 _INFERENCE_LEMMAS = frozenset({"أشار", "أكد", "أوضح", "بين", "لفت", "كشف", "ذكر"})
 # Adverbs that may stand between a verb and its subject ("أكد مجددا وزير الخارجية أن", "أكدت مرارا أن"):
 # skipped when the source is read after the verb, and they end a source written before them.
@@ -436,6 +443,11 @@ class _SentenceReader:
             return None
         if entry.lemma == "تابع" and not m.prefix and i > 0 and toks[i - 1].text not in (".", '"', ":", "!", "?"):
             return None  # "مركز تابع للحكومة", "تابع الجيش عملياتهم": only "وتابع" or a sentence-initial تابع continues a speech
+        if not m.prefix and i > 0 and toks[i - 1].text in _NOUN_PREPS and not (
+                j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي", "عن") and j + 1 < len(toks) and _is_comp(toks[j + 1]))):
+            # "في إفادتها", "عن رأيه", "على قدرته", "إلى نقل السلطة": a noun after a preposition, no verb;
+            # a masdar that opens a proposition stays a cue ("رغم إشارته إلى أن …")
+            return None
         if i > 0 and toks[i - 1].text in _WHAT and entry.lemma in _INFERENCE_LEMMAS and not m.suffix \
                 and not m.phrase.endswith(("ه", "ها")) and fold(m.phrase)[:1] in ("ي", "ت") \
                 and not self._preceded_by_according(i):
@@ -484,6 +496,12 @@ class _SentenceReader:
                     and _is_verbal_noun(toks[k + 1].text):
                 src_j = src_j if src_j is not None else k
                 content_k = k + 1  # "وأشار البيان إلى الانتقال إلى مرحلة …"
+                break
+            if t == "علي" and k > src_i and entry.lemma in ("شدد", "أكد") and src_j is None:
+                src_j = k  # "شدد أبو مرزوق على عدم وجود …": على ends the source
+                content_k = k + 2 if k + 1 < n and _is_comp(toks[k + 1]) else k + 1
+                if toks[src_i].text.endswith(("ها", "هم", "هما")) and toks[src_i].text not in COUNTERPARTS:
+                    src_j = content_k = src_i  # "وأكدت تصميمها على …": her resolve is the object, no written source
                 break
             if t == "الي" and k + 1 < n and _is_comp(toks[k + 1]):
                 content_k = k + 2
@@ -591,6 +609,8 @@ class _SentenceReader:
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
             if (src_j is None or after_time) and entry.needs != "clause" and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") \
+                    and not (t in _DEMONSTRATIVES and k == src_i and k + 2 < n and (_is_comp(toks[k + 2]) or toks[k + 2].text == "علي")
+                             and (k + 1) not in cue_starts and not toks[k + 1].text.startswith("و")) \
                     and not (t == "عدم" and k > src_i) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
@@ -627,6 +647,12 @@ class _SentenceReader:
             d.resolved = False
             d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
             return d if d.content else None
+        stop = next((q for q in range(j, n) if toks[q].text in (".", "!", "?")), n)
+        if entry.lemma == "شدد" and not any(toks[q].text in ("علي", ":", '"') or _is_comp(toks[q])
+                                           for q in range(j, min(stop, j + 30))) \
+                and '"' not in (toks[q].text for q in range(max(0, i - 3), i)):
+            return None  # "شددت السلطات الأمن حول السفارة", "يشدد العقوبات": tightened, not stressed
+            # (a quote just before keeps it: '" … " , كما تشدد جين سوك لي')
         if fold(m.phrase) in AQARRA_FORMS and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text == ":"
                                                    or any(_is_bi_masdar(toks[q].text) for q in range(j, min(n, content_k + 1)))):
             return None  # "أقر مجلس النواب قانون …", "يقر ر": passed or decided, not admitted; "أقر بأن …" admits
