@@ -1437,7 +1437,11 @@ def _trim_source_tail(view: str, src: tuple[int, int]) -> tuple[int, int]:
         nxt = fold(words[q + 1].group()) if q + 1 < len(words) else ""
         after = fold(words[q + 2].group()) if q + 2 < len(words) else ""
         if w in _TAIL_STOPS or (w in ("أول", "اول") and nxt == "من" and after in ("أمس", "امس")) \
-                or (w in _TAIL_TIME_HEADS and nxt in _WEEKDAYS):
+                or (w in _TAIL_TIME_HEADS and nxt in _WEEKDAYS) \
+                or (w == "في" and (_bare(nxt) in CHANNEL_NOUNS or nxt in ("هذا", "هذه"))) \
+                or (w == "ل" and nxt == "-" and words[q - 1].group() in (",", "،")):
+            # "لافروف في اتصال هاتفي مع …", "الطبيب أبو محمد في هذا الصدد": how or where he spoke;
+            # "الناشط مازن الريفي , ل - " العربي الجديد "": the one he spoke to
             end = q
             while end > 1 and words[end - 1].group() in (",", "،", "-", "("):
                 end -= 1
