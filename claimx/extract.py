@@ -146,6 +146,9 @@ RECIPIENT_NAMES = frozenset(fold(w) for w in (
     "هاوار سمارت أورينت تاس إنترفاكس نوفوستي"
 ).split())
 MASDAR_OBJECT_TYPES = frozenset({"deny", "confirm", "announce", "doubt", "say"})
+# "ادعى التنظيم مقتل …", "زعم … إسقاط": the guide's allege verbs take a verbal-noun object like
+# deny/confirm; accusations (اتهم X بـ) do not (their object is the accused).
+MASDAR_ALLEGE_LEMMAS = frozenset({"ادعى", "زعم"})
 MODAL_GOVERNORS = frozenset(fold(w) for w in "ينبغي يجب يتعين يمكن يفترض بد عليه عليها عليهم يريد تريد يريدون".split())
 TIME_NOUNS = frozenset(fold(w) for w in "أسبوع شهر عام سنة صباح مساء يوم أسبوع".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
@@ -443,6 +446,8 @@ class _SentenceReader:
             return None
         if entry.lemma == "تابع" and not m.prefix and i > 0 and toks[i - 1].text not in (".", '"', ":", "!", "?"):
             return None  # "مركز تابع للحكومة", "تابع الجيش عملياتهم": only "وتابع" or a sentence-initial تابع continues a speech
+        if not m.prefix and i > 0 and toks[i - 1].text == "الم":
+            return None  # "ومن غير الم رج ح أن": the participle المرجّح split by the tokeniser, no verb
         if not m.prefix and i > 0 and toks[i - 1].text in _NOUN_PREPS and not (
                 j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي", "عن") and j + 1 < len(toks) and _is_comp(toks[j + 1]))):
             # "في إفادتها", "عن رأيه", "على قدرته", "إلى نقل السلطة": a noun after a preposition, no verb;
@@ -534,11 +539,13 @@ class _SentenceReader:
                 break  # "نشر الجيش بطارية …، في حين …": no look past asides for a verb whose object is a thing
             if t in (",", ";", "(", ")", "-"):
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
-                nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS)
+                masdar_ok = entry.type in MASDAR_OBJECT_TYPES or entry.lemma in MASDAR_ALLEGE_LEMMAS
+                nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS, masdar_ok=masdar_ok)
                 if nxt is not None:
                     if src_j is None:
                         src_j = self._appositions_end(k, nxt)
-                    content_k = nxt if _is_bi_masdar(toks[nxt].text) else nxt + 1
+                    content_k = nxt if _is_bi_masdar(toks[nxt].text) or (masdar_ok and _is_masdar(toks[nxt].text)) \
+                        or toks[nxt].text == '"' else nxt + 1
                     break
                 if t == "," and k + 1 < n and src_j is None and entry.type in MASDAR_OBJECT_TYPES \
                         and _is_masdar(toks[k + 1].text):
@@ -627,7 +634,8 @@ class _SentenceReader:
         if content_k is None:
             if entry.needs in ("complement", "direct", "an_or_an", "clause"):
                 return None
-            if entry.type in ("deny", "confirm", "announce", "doubt") and src_j is None and k - src_i >= 2:
+            if (entry.type in ("deny", "confirm", "announce", "doubt") or entry.lemma in MASDAR_ALLEGE_LEMMAS) \
+                    and src_j is None and k - src_i >= 2:
                 # no complementiser: take the first noun phrase as the source
                 src_j = self._np_end(src_i, min(k, n))
                 content_k = src_j
@@ -774,8 +782,12 @@ class _SentenceReader:
         d.rule = "verb-back-reference"
         return d if d.content else None
 
-    def _find_comp(self, k: int, limit: int, an_ok: bool = False) -> int | None:
-        """The complementiser that follows an aside, if one comes before the clause ends."""
+    def _find_comp(self, k: int, limit: int, an_ok: bool = False, masdar_ok: bool = False) -> int | None:
+        """The complementiser that follows an aside, if one comes before the clause ends.
+
+        Right after a comma, an opening quote that is no short name, or (with `masdar_ok`) a
+        verbal-noun object, opens the content as well: "وأضاف الشيخ سلطان , الجمعة , " لم نبدل
+        …"", "أكد لواء … , اليوم الأحد , إصابة مقاتلين …"."""
         skip_to = -1
         for q in range(k, min(len(self.toks), k + limit)):
             if q <= skip_to:
@@ -783,12 +795,16 @@ class _SentenceReader:
             t = self.toks[q].text
             if _is_comp(self.toks[q]) or t == ":" or _is_bi_masdar(t) or (an_ok and t == "عن"):
                 return q
+            after_comma = q > 0 and self.toks[q - 1].text == ","
+            if masdar_ok and after_comma and q > k and _is_masdar(t) and t not in _DEMONSTRATIVES \
+                    and t not in ("كل", "ما", "اي", "ايه"):
+                return q
             if t == '"':
                 close = self._closing_quote(q)
                 if close is not None and close - q <= 6:
                     skip_to = close  # a quoted name inside the aside
                     continue
-                return None
+                return q if after_comma and q > k else None
             if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token
                                         and self._cue_at_token[q + 1].payload.lemma != "تحدث"):  # "، الذي تحدث في مؤتمر ،" is an aside
                 return None
@@ -1467,7 +1483,11 @@ def _engine_matches(doc: Document, lex: Lexicons, cues: list[dict] | None) -> li
 
 
 def _bad_verb_prefix(m: Match) -> bool:
-    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا, "لنقل" is not ل + نقل."""
+    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا, "لنقل" is not ل + نقل.
+    ب never goes before a verb: "بنقل السفارة", "بوصفها قوة احتلال", "بزعم الانضمام" are nouns
+    ("برأيه فإن …", in his view, stays: an attribution)."""
+    if "ب" in m.prefix and m.payload.pos in ("verb", "passive") and m.payload.lemma != "رأى":
+        return True
     if not ("ل" in m.prefix or "س" in m.prefix) or m.payload.pos not in ("verb", "passive"):
         return False
     lemma = fold(m.payload.lemma)
