@@ -1287,6 +1287,31 @@ def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bo
     return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16
 
 
+_LEAD_LINE_WORDS = 60  # a ticker line may run several headlines together
+
+
+def _leading_headlines(text: str) -> int:
+    """Raw offset where the story starts, when the page opens with a title line and a ticker.
+
+    A first line ending in "|" is the page title ("<title> - العربية . نت |"); the
+    lines after it that end without sentence punctuation, up to the first line that
+    ends with it, are a news ticker (alarabiya.net: "الصفحة الرئيسية <headline>", one
+    headline of another story a line), not the story. 0 when the page has no such frame.
+    """
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    if len(lines) < 3 or not lines[0].group().rstrip().endswith("|"):
+        return 0
+    end = lines[0].end()
+    for line in lines[1:]:
+        stripped = line.group().rstrip()
+        if stripped.endswith((".", "!", "?", "؟")):
+            return end
+        if len(stripped.split()) > _LEAD_LINE_WORDS:
+            return 0
+        end = line.end()
+    return 0
+
+
 _TITLE_END = re.compile(r"\s\|\s")
 # "طائرات يعتقد أنها روسية"، "قاربا يرجح أنه يتبع": a passive estimate (يُعتقد) describing an
 # indefinite noun is part of the sentence it sits in, not a claim whose source is that noun.
@@ -1400,6 +1425,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     cue_matches = [m for m in cue_matches if not (m.payload.pos == "verb" and _INFO_RELATIVE.search(view, max(0, m.start - 60), m.start))
                    and not _passive_estimate(view, m)]
     titles = _title_spans(view)
+    lead_end = _leading_headlines(doc.text)
     if titles:
         cue_matches = [m for m in cue_matches if not any(a <= m.start and m.end <= b for a, b in titles)]
     drafts: list[Draft] = []
@@ -1410,7 +1436,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
         mj = mi
         while mj < len(cue_matches) and cue_matches[mj].end <= sent.nend:
             mj += 1
-        if mj == mi or sent.boilerplate or _is_headline(doc, sent, sentences):
+        if mj == mi or sent.boilerplate or _is_headline(doc, sent, sentences) or sent.end <= lead_end:
             mi = mj
             continue
         drafts.extend(_SentenceReader(doc, sent, lex, cue_matches[mi:mj]).read())
