@@ -129,6 +129,8 @@ _DEMONSTRATIVES = frozenset(fold(w) for w in "هذه هذا تلك ذلك".split
 # nor مع ("مع كشف النظام عن …" is a masdar cue of the guide).
 _NOUN_PREPS = frozenset(fold(w) for w in "في على عن إلى حول رغم برغم خلال عبر لدى".split())
 _INFERENCE_LEMMAS = frozenset({"أشار", "أكد", "أوضح", "بين", "لفت", "كشف", "ذكر"})
+# Quantity heads whose من opens what they count, inside one source ("العشرات من الصفحات").
+PARTITIVES = frozenset(fold(w) for w in "العشرات عشرات المئات مئات الآلاف آلاف العديد عدد عددا بعض أغلب معظم كثير الكثير مجموعة".split())
 # Adverbs that may stand between a verb and its subject ("أكد مجددا وزير الخارجية أن", "أكدت مرارا أن"):
 # skipped when the source is read after the verb, and they end a source written before them.
 SKIPPED_ADVERBS = frozenset(fold(w) for w in "مرارا مجددا تكرارا مثلا فعلا نفيا".split())
@@ -601,8 +603,9 @@ class _SentenceReader:
                 continue
             if src_j is None and k == src_i and (t in ADVERBIAL_STARTS or t in TIME_WORDS):
                 src_j, after_time = k, True  # "قالت فيه إن …", "ذكر في وقت سابق أن …"
-            if src_j is None and k > src_i and t in TIME_WORDS:
-                src_j, after_time = k, True
+            if src_j is None and k > src_i and t in TIME_WORDS \
+                    and not (t == "من" and toks[k - 1].text in PARTITIVES):
+                src_j, after_time = k, True  # ("العشرات من الصفحات على فيسبوك" is one source: a partitive goes on)
             if t == "في" and k > src_i and entry.lemma == "شكك":
                 src_j = src_j if src_j is not None else k
                 content_k = k + 1  # "شككت مصادر محلية في صحة …"
