@@ -180,7 +180,8 @@ NOT_SOURCES = frozenset(fold(w) for w in (
     "شروط لشروط آلية لآلية نظام بنود لبنود قواعد لقواعد تعليمات لتعليمات الأصول الحاجة الظروف الطلب "
     "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات "
     "لذلك لهذا لهذه للمعطيات رغبة لرغبة حسابات لحسابات مسارات لمسارات سياسات لسياسات "
-    "بوصلة لبوصلة مصالح لمصالح للمصالح خطط لخطط للخطط الخطط"  # "وفقا لذلك", "وفق ا لرغبة تركيا": a plan, not a speaker
+    "بوصلة لبوصلة مصالح لمصالح للمصالح خطط لخطط للخطط الخطط "
+    "للقرار للقرارات لقرارات القرارات للاتفاق للاتفاقية لاتفاقية الاتفاقية المادة للمادة لمادة البند للبند"  # "وفقا لذلك", "وفق ا لرغبة تركيا": a plan, not a speaker
 ).split())
 
 
@@ -664,6 +665,10 @@ class _SentenceReader:
                 and '"' not in (toks[q].text for q in range(max(0, i - 3), i)):
             return None  # "شددت السلطات الأمن حول السفارة", "يشدد العقوبات": tightened, not stressed
             # (a quote just before keeps it: '" … " , كما تشدد جين سوك لي')
+        if fold(m.phrase) in AQARRA_FORMS and m.suffix in ("ه", "ها", "هم"):
+            return None  # "آخر مرسوم أقره المجلس": passed it (a law), not an admission (أقر ب/بأن)
+        if entry.lemma == "نقل" and i > 0 and toks[i - 1].text in ("تم", "يتم", "سيتم", "وتم", "ويتم"):
+            return None  # "تم نقل أربعة مرضى إلى مستشفيات": moved, not reported
         if fold(m.phrase) in AQARRA_FORMS and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text == ":"
                                                    or any(_is_bi_masdar(toks[q].text) for q in range(j, min(n, content_k + 1)))):
             return None  # "أقر مجلس النواب قانون …", "يقر ر": passed or decided, not admitted; "أقر بأن …" admits
@@ -1140,6 +1145,8 @@ class _SentenceReader:
         if m.payload.id == "say.jaa_fi":
             # "وجاء في بيان وزارة الدفاع أن ...": the statement is the source, not a pro-drop subject
             c = j if j < len(self.toks) and (_is_comp(self.toks[j]) or self.toks[j].text == ":") else self._find_comp(j, 12)
+            if c is None:  # "وجاء في نص البيان " نظرا …": the quotation opens the content
+                c = next((q for q in range(j, min(len(self.toks), j + 5)) if self.toks[q].text == '"'), None)
             if c is not None:
                 d.source = self._span(j - 1, c)
                 k = c
