@@ -129,6 +129,11 @@ _DEMONSTRATIVES = frozenset(fold(w) for w in "هذه هذا تلك ذلك".split
 # nor مع ("مع كشف النظام عن …" is a masdar cue of the guide).
 _NOUN_PREPS = frozenset(fold(w) for w in "في على عن إلى حول رغم برغم خلال عبر لدى".split())
 _INFERENCE_LEMMAS = frozenset({"أشار", "أكد", "أوضح", "بين", "لفت", "كشف", "ذكر"})
+# Definite adjectives of a title: "القائد العام ل - …", "الرئيس المشترك ل - …", "المكتب الإعلامي ل - …".
+_TITLE_ADJECTIVES = frozenset(fold(w) for w in "العام العامة المشترك المشتركة الإعلامي الرسمي الرسمية الأعلى".split())
+_TITLE_HEADS = frozenset(fold(w) for w in (
+    "القائد المسؤول الأمين الرئيس المدير المتحدث الناطق المكتب المركز المنسق المفوض الممثل النائب "
+    "قائد مسؤول أمين رئيس مدير متحدث ناطق مكتب مركز منسق مفوض ممثل نائب").split())
 # Quantity heads whose من opens what they count, inside one source ("العشرات من الصفحات").
 PARTITIVES = frozenset(fold(w) for w in "العشرات عشرات المئات مئات الآلاف آلاف العديد عدد عددا بعض أغلب معظم كثير الكثير مجموعة".split())
 # Adverbs that may stand between a verb and its subject ("أكد مجددا وزير الخارجية أن", "أكدت مرارا أن"):
@@ -592,7 +597,7 @@ class _SentenceReader:
                 after_time = True
                 k += 1
                 continue
-            if src_j is None and _is_recipient(toks, k) and k > src_i:
+            if src_j is None and _is_recipient(toks, k) and k > src_i and not self._title_of(k):
                 src_j = k
                 r_end = self._recipient_end(k)
                 recipient = (k, r_end)
@@ -600,6 +605,10 @@ class _SentenceReader:
                 if k < n and toks[k].text not in CLAUSE_PUNCT and not _is_comp(toks[k]) and toks[k].text != '"' \
                         and entry.type in ("deny", "confirm", "announce", "doubt"):
                     content_k = k  # "نفت مصادر للجزيرة سيطرة …"
+                    break
+                if k + 1 < n and toks[k].text == "," and entry.type in ("deny", "confirm", "announce", "doubt") \
+                        and _is_verbal_noun(toks[k + 1].text):
+                    content_k = k + 1  # "وأكدت مصادر محلية ل - " القدس العربي " , انشقاق نحو 80 مقاتلا"
                     break
                 continue
             if src_j is None and k == src_i and (t in ADVERBIAL_STARTS or t in TIME_WORDS):
@@ -821,9 +830,30 @@ class _SentenceReader:
                 return None  # a new coordinated claim begins
         return None
 
+    def _title_of(self, k: int) -> bool:
+        """"القائد العام ل - " الشرطة الحرة "", "الرئيس المشترك ل - " حزب …"": after a definite
+        title adjective the split ل ties the title to its organisation; an outlet after it
+        ("ل - " سبوتنيك "") is still the one spoken to."""
+        toks = self.toks
+        if toks[k].text != "ل" or k < 2 or toks[k - 1].text not in _TITLE_ADJECTIVES or toks[k - 2].text not in _TITLE_HEADS:
+            return False
+        q = k + 1
+        while q < len(toks) and toks[q].text in ("-", '"'):
+            q += 1
+        return q < len(toks) and not _head_in(toks[q].text, RECIPIENT_HEADS) and toks[q].text not in RECIPIENT_NAMES
+
     def _recipient_end(self, k: int) -> int:
         toks = self.toks
         q = k + 1
+        if toks[k].text == "ل" and q < len(toks) and toks[q].text == "-":
+            while q < len(toks) and toks[q].text == "-":
+                q += 1  # "ل - " سبوتنيك "", "ل - DW": the tokeniser's split لـ
+            if q < len(toks) and toks[q].text != '"':
+                e = q
+                while e < len(toks) and e - q < 4 and toks[e].text not in CLAUSE_PUNCT and toks[e].text != '"' \
+                        and not _is_comp(toks[e]) and toks[e].text not in TIME_WORDS and toks[e].text != "في":
+                    e += 1
+                return e  # "ل - DW", "ل - هيومن رايتس ووتش"
         if toks[k].text == "ل" and q < len(toks) and toks[q].text == '"':
             close = self._closing_quote(q)
             return (close + 1) if close is not None else q + 1
