@@ -1093,6 +1093,8 @@ class _SentenceReader:
         quoted_end = False
         while src_end < len(toks) and not (src_end > hedge_end and toks[src_end - 1].text == '"' and src_end - 1 > hedge_end) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
                 and not _is_comp(toks[src_end]) and (src_end not in cue_starts or self._cue_at_token[src_end].payload.pos == "noun"):
+            if src_end > hedge_end and toks[src_end].text == "-" and i > 0 and toks[i - 1].text == "-":
+                break  # "ويشمل هذا القرار - بحسب الشائعات - دفتر العائلة": the dashes close the aside
             if src_end > hedge_end and toks[src_end].text == '"' \
                     and (_head_in(toks[src_end - 1].text, RECIPIENT_HEADS) or toks[src_end - 1].text == "-"
                          or toks[src_end - 1].text[:1] == "ل" and _head_in(toks[src_end - 1].text[1:], RECIPIENT_HEADS)):
@@ -1141,6 +1143,11 @@ class _SentenceReader:
             while s < q and (_is_comp(toks[s]) or toks[s].text in CLAUSE_PUNCT):
                 s += 1
             d.content = self._strip_opener(self._span(s, q))
+            if i > 0 and toks[i - 1].text == "-" and src_end < len(toks) and toks[src_end].text == "-" and d.content:
+                # "ويشمل هذا القرار - بحسب الشائعات - دفتر العائلة …": the clause runs on past the aside
+                rest = self._span(src_end + 1, self.content_end(src_end + 1, cue_starts))
+                if rest:
+                    d.content = (d.content[0], rest[1])
             d.rule = "prep-after"
         return d if d.content else None
 
