@@ -1610,6 +1610,9 @@ _ACT_SUBJECT = re.compile(
     r"ف(?:قد\s|(?:حذر|دعا|دعت|حث|ناشد|ادان|دان|ندد|رحب|اعرب|طالب)(?:ت)?\s)")
 
 
+_ACT_NOT_SUBJECT = frozenset(fold(w) for w in "جميع كافة بعد".split())
+
+
 def _speech_act_subject(view: str, d: Draft, after: int) -> tuple[int, int] | None:
     """The subject of a warning/call verb earlier in d's sentence (after `after`), or None."""
     if d.sentence is None:
@@ -1622,6 +1625,13 @@ def _speech_act_subject(view: str, d: Draft, after: int) -> tuple[int, int] | No
         text = view[a:b].rstrip('" \t')
         lead = len(text) - len(text.lstrip('" '))
         a, text = a + lead, text[lead:]
+        words = text.split()
+        if words and (words[0] in _ACT_NOT_SUBJECT or words[0].startswith("بال") or _is_bi_masdar(words[0])
+                      or words[0] == "بحلول"):
+            continue  # "كما دعا جميع أطراف الصراع", "طالب بإلغاء المادة", "نددت بالغارات": no subject written
+        cut = next((q for q, w in enumerate(words) if q > 0 and w in _ACT_NOT_SUBJECT), None)
+        if cut is not None:  # "دعا الأمين العام جميع الأطراف": the addressee is no part of the subject
+            text = text[:text.index(" " + words[cut]) if (" " + words[cut]) in text else len(text)].rstrip()
         if text and (d.feminine is None or _source_feminine(text.split()) == d.feminine):
             found = (a, a + len(text))
     return found
