@@ -11,7 +11,8 @@ The markers are data: `claimx/lexicons/boilerplate.yaml` (format documented
 there). Rules, applied on the normalised view:
 
 - line rules: a `tail` phrase (related lists, tags) makes the rest of its
-  line boilerplate; a `phrase` is cut out by itself; a line of `alone` words
+  line boilerplate; an `end` phrase (a footer only furniture opens) makes the
+  rest of the page boilerplate; a `phrase` is cut out by itself; a line of `alone` words
   (تعليقات، شارك) is boilerplate; a run of `pipe_run` "|" is boilerplate, and
   a whole line of short "|"-separated items is a menu;
 - sentence rules: a `rest` phrase (forms, copyright, comment prompts) makes
@@ -51,6 +52,7 @@ class Markers:
     tail: re.Pattern | None
     phrase: re.Pattern | None
     alone: frozenset
+    end: re.Pattern | None = None
     pipe_run: int = 3
     min_letters: float = 0.35
     repeat: int = 2
@@ -100,11 +102,11 @@ def _parse(text: str, where: str) -> Markers:
         raise LexiconError(where, f"not valid YAML: {e}") from None
     if not isinstance(data, dict):
         raise LexiconError(where, "must be a mapping of rest/tail/phrase/alone/rules")
-    unknown = set(data) - {"rest", "tail", "phrase", "alone", "rules"}
+    unknown = set(data) - {"rest", "tail", "phrase", "alone", "end", "rules"}
     if unknown:
         raise LexiconError(where, f"unknown key(s): {', '.join(sorted(unknown))}", key=sorted(unknown)[0])
     lists = {}
-    for key in ("rest", "tail", "phrase", "alone"):
+    for key in ("rest", "tail", "phrase", "alone", "end"):
         value = data.get(key) or []
         if not isinstance(value, list):
             raise LexiconError(where, "must be a list of phrases", key=key)
@@ -132,8 +134,9 @@ def _parse(text: str, where: str) -> Markers:
         _compile(lists["tail"], where, "tail"),
         _compile(lists["phrase"], where, "phrase"),
         alone,
+        _compile(lists["end"], where, "end"),
         **kwargs,
-        automaton=_automaton({k: lists[k] for k in ("rest", "tail", "phrase")}),
+        automaton=_automaton({k: lists[k] for k in ("rest", "tail", "phrase", "end")}),
     )
 
 
@@ -163,7 +166,7 @@ def _is_word(ch: str) -> bool:
 
 def _marker_hits(view: str, m: Markers) -> dict[str, list[tuple[int, int]]]:
     """Where each kind of marker occurs in the view, as whole words, in order."""
-    hits: dict[str, list[tuple[int, int]]] = {"rest": [], "tail": [], "phrase": []}
+    hits: dict[str, list[tuple[int, int]]] = {"rest": [], "tail": [], "phrase": [], "end": []}
     low = view.lower()
     if m.automaton is not None and len(low) == len(view):
         for end, (key, kinds) in m.automaton.iter(low):
@@ -175,7 +178,7 @@ def _marker_hits(view: str, m: Markers) -> dict[str, list[tuple[int, int]]]:
         for kind in hits:
             hits[kind].sort()
         return hits
-    for kind, rx in (("rest", m.rest), ("tail", m.tail), ("phrase", m.phrase)):
+    for kind, rx in (("rest", m.rest), ("tail", m.tail), ("phrase", m.phrase), ("end", m.end)):
         if rx is not None:
             hits[kind] = [x.span() for x in rx.finditer(view)]
     return hits
@@ -188,6 +191,8 @@ def _line_regions(view: str, m: Markers, hits: dict) -> list[tuple[int, int]]:
     for a, _ in hits["tail"]:
         end = view.find("\n", a)
         regions.append((a, len(view) if end < 0 else end))
+    if hits["end"]:
+        regions.append((hits["end"][0][0], len(view)))  # a footer opener: the rest of the page
     pipes = re.compile(r"(?:\|[ \t]*){%d,}" % max(1, m.pipe_run))
     for lm in _LINE.finditer(view):
         ls, le, line = lm.start(), lm.end(), lm.group()

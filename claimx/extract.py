@@ -45,7 +45,8 @@ NEGATIONS = frozenset({"لم", "لا", "لن", "ولم", "ولا", "فلم", "ع
 TIME_WORDS = frozenset(fold(w) for w in (
     "اليوم أمس امس الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد مساء صباح ليل ليلة فجر "
     "يوم الليلة الماضي الماضية مؤخرا سابقا لاحقا أيضا كذلك بدوره بدورها بدورهم من جهته من جهتها "
-    "رسميا علنا صراحة"  # manner adverbs: "يعلن رسميا انتهاء …" has no source after the verb
+    "رسميا علنا صراحة "  # manner adverbs: "يعلن رسميا انتهاء …" has no source after the verb
+    "مرارا مجددا تكرارا مثلا فعلا نفيا"  # "وأكدت حماس مرارا أنها …": the adverb ends the source
 ).split())
 CHANNEL_NOUNS = frozenset(fold(w) for w in (
     "تصريح تصريحات بيان حديث مقابلة مؤتمر تغريدة تغريدات رسالة اتصال لقاء كلمة خطاب منشور "
@@ -77,7 +78,8 @@ MASDARS = frozenset(fold(w) for w in (
 ).split())
 PARTICLES = frozenset(fold(w) for w in (
     "قد لقد وقد فقد كان وكان كانت وكانت ثم لم لن ما لا إلا لكن ولكن بل في من على إلى الى عن مع بعد قبل "
-    "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن"
+    "خلال منذ حتى عند بين حيث إذ اذ كما فيما بينما هل وهو وهي هو هي أما وأما إذا إن "
+    "ب بال أمام بشكل رغم برغم بالرغم نفسه"  # "قال أمام العسكريين :", "تشير بشكل غير مباشر", "يصف نفسه بأنه"
 ).split())
 STRONG_BOUNDARIES = frozenset(fold(w) for w in "لكن ولكن بينما وبينما حيث".split())
 BOUNDARY_WORDS = frozenset(fold(w) for w in (
@@ -116,6 +118,32 @@ PERSON_HEADS = frozenset(fold(w) for w in (
 NEGATIVE_TYPES = frozenset({"deny", "doubt"})
 RUMOR_HEADS = frozenset(fold(w) for w in "أنباء معلومات تقارير أخبار روايات شائعات تسريبات".split())
 ADVERBIAL_STARTS = frozenset(fold(w) for w in "في فيه فيها فيهم خلال عبر أيضا كذلك بدوره بدورها حينها آنذاك قبل بعد".split())
+# "مما يشير إلى", "ما يؤكد أن", "ومما يلفت": an imperfect of these after ما states what a fact
+# shows (the writer's inference), not what somebody said; "ما تقول إنه …" stays a claim.
+_WHAT = frozenset(fold(w) for w in "ما مما وما ومما".split())
+# "أكدت هذه الأوساط أن …": a demonstrative + noun right before the complementiser is the subject,
+# not the object it is in "نفت هذه الأنباء".
+_DEMONSTRATIVES = frozenset(fold(w) for w in "هذه هذا تلك ذلك".split())
+# A finite verb never follows these prepositions: the cue word after them is a noun ("في إفادتها
+# الصحفية", "عن رأيه", "على قدرته", "إلى نقل السلطة"). Not منذ/بعد/قبل ("منذ أعلن", "فيما بعد أعلن")
+# nor مع ("مع كشف النظام عن …" is a masdar cue of the guide).
+_NOUN_PREPS = frozenset(fold(w) for w in "في على عن إلى حول رغم برغم خلال عبر لدى".split())
+_INFERENCE_LEMMAS = frozenset({"أشار", "أكد", "أوضح", "بين", "لفت", "كشف", "ذكر"})
+# Definite adjectives of a title: "القائد العام ل - …", "الرئيس المشترك ل - …", "المكتب الإعلامي ل - …".
+_TITLE_ADJECTIVES = frozenset(fold(w) for w in "العام العامة المشترك المشتركة الإعلامي الرسمي الرسمية الأعلى".split())
+_TITLE_HEADS = frozenset(fold(w) for w in (
+    "القائد المسؤول الأمين الرئيس المدير المتحدث الناطق المكتب المركز المنسق المفوض الممثل النائب "
+    "قائد مسؤول أمين رئيس مدير متحدث ناطق مكتب مركز منسق مفوض ممثل نائب").split())
+# Quantity heads whose من opens what they count, inside one source ("العشرات من الصفحات").
+PARTITIVES = frozenset(fold(w) for w in "العشرات عشرات المئات مئات الآلاف آلاف العديد عدد عددا بعض أغلب معظم كثير الكثير مجموعة".split())
+# Adverbs that may stand between a verb and its subject ("أكد مجددا وزير الخارجية أن", "أكدت مرارا أن"):
+# skipped when the source is read after the verb, and they end a source written before them.
+SKIPPED_ADVERBS = frozenset(fold(w) for w in "مرارا مجددا تكرارا مثلا فعلا نفيا".split())
+# A preposition with a pronoun right after the verb is its complement, not the subject:
+# "نقلت عنه الصحيفة", "أشار إليه الناطق", "رد عليه الملك"; the subject, if any, follows it.
+PREP_PRONOUNS = frozenset(fold(p + s) for p in ("عن", "إلي", "الي", "علي", "من") for s in _PRONOUNS[1:])
+# After "ما وصفه"/"ما ذكرته": ب and عن open the object ("بالإرهاب", "عن مقبرة"), not the source.
+BACK_REF_STOPS = frozenset({"ب", "بال", "عن"})
 STATEMENT_NOUNS = frozenset(fold(w) for w in "بيانا بيان تصريحا تسجيلا رسالة تقريرا شريطا".split())
 ISSUE_VERBS = frozenset(fold(w) for w in "أصدر أصدرت وأصدر وأصدرت نشر نشرت ونشر ونشرت بث بثت وبث وبثت وزع وزعت".split())
 APPOSITION_STOPS = frozenset(fold(w) for w in "على من إلى الى مع عن لدى أمام يوم مساء صباح خلال عبر بعد قبل حسب بحسب وفق وفقا نقلا".split())
@@ -125,6 +153,9 @@ RECIPIENT_NAMES = frozenset(fold(w) for w in (
     "هاوار سمارت أورينت تاس إنترفاكس نوفوستي"
 ).split())
 MASDAR_OBJECT_TYPES = frozenset({"deny", "confirm", "announce", "doubt", "say"})
+# "ادعى التنظيم مقتل …", "زعم … إسقاط": the guide's allege verbs take a verbal-noun object like
+# deny/confirm; accusations (اتهم X بـ) do not (their object is the accused).
+MASDAR_ALLEGE_LEMMAS = frozenset({"ادعى", "زعم"})
 MODAL_GOVERNORS = frozenset(fold(w) for w in "ينبغي يجب يتعين يمكن يفترض بد عليه عليها عليهم يريد تريد يريدون".split())
 TIME_NOUNS = frozenset(fold(w) for w in "أسبوع شهر عام سنة صباح مساء يوم أسبوع".split())
 KANA = frozenset(fold(w) for w in "كان وكان كانت وكانت فكان فكانت".split())
@@ -154,7 +185,8 @@ NOT_SOURCES = frozenset(fold(w) for w in (
     "شروط لشروط آلية لآلية نظام بنود لبنود قواعد لقواعد تعليمات لتعليمات الأصول الحاجة الظروف الطلب "
     "وجهة تعبير تعبيره تعبيرها رأيه رأيها تطورات التطورات المستجدات مستجدات الأوضاع الوضع المعطيات "
     "لذلك لهذا لهذه للمعطيات رغبة لرغبة حسابات لحسابات مسارات لمسارات سياسات لسياسات "
-    "بوصلة لبوصلة مصالح لمصالح للمصالح خطط لخطط للخطط الخطط"  # "وفقا لذلك", "وفق ا لرغبة تركيا": a plan, not a speaker
+    "بوصلة لبوصلة مصالح لمصالح للمصالح خطط لخطط للخطط الخطط "
+    "للقرار للقرارات لقرارات القرارات للاتفاق للاتفاقية لاتفاقية الاتفاقية المادة للمادة لمادة البند للبند"  # "وفقا لذلك", "وفق ا لرغبة تركيا": a plan, not a speaker
 ).split())
 
 
@@ -422,6 +454,17 @@ class _SentenceReader:
             return None
         if entry.lemma == "تابع" and not m.prefix and i > 0 and toks[i - 1].text not in (".", '"', ":", "!", "?"):
             return None  # "مركز تابع للحكومة", "تابع الجيش عملياتهم": only "وتابع" or a sentence-initial تابع continues a speech
+        if not m.prefix and i > 0 and toks[i - 1].text == "الم":
+            return None  # "ومن غير الم رج ح أن": the participle المرجّح split by the tokeniser, no verb
+        if not m.prefix and i > 0 and toks[i - 1].text in _NOUN_PREPS and not (
+                j < len(toks) and (_is_comp(toks[j]) or toks[j].text in ("الي", "عن") and j + 1 < len(toks) and _is_comp(toks[j + 1]))):
+            # "في إفادتها", "عن رأيه", "على قدرته", "إلى نقل السلطة": a noun after a preposition, no verb;
+            # a masdar that opens a proposition stays a cue ("رغم إشارته إلى أن …")
+            return None
+        if i > 0 and toks[i - 1].text in _WHAT and entry.lemma in _INFERENCE_LEMMAS and not m.suffix \
+                and not m.phrase.endswith(("ه", "ها")) and fold(m.phrase)[:1] in ("ي", "ت") \
+                and not self._preceded_by_according(i):
+            return None  # "مما يشير إلى أن …", "وهو ما يؤكد أن …": the writer's inference, nobody's report
         if i > 1 and toks[i - 1].text == "ان" and toks[i - 2].text in MODAL_GOVERNORS:
             return None  # "ينبغي أن يؤكد المجتمع الدولي …": an exhortation, not a report
         d = Draft(cue=(m.start, m.end), entry=entry, rule="verb")
@@ -467,6 +510,12 @@ class _SentenceReader:
                 src_j = src_j if src_j is not None else k
                 content_k = k + 1  # "وأشار البيان إلى الانتقال إلى مرحلة …"
                 break
+            if t == "علي" and k > src_i and entry.lemma in ("شدد", "أكد") and src_j is None:
+                src_j = k  # "شدد أبو مرزوق على عدم وجود …": على ends the source
+                content_k = k + 2 if k + 1 < n and _is_comp(toks[k + 1]) else k + 1
+                if toks[src_i].text.endswith(("ها", "هم", "هما")) and toks[src_i].text not in COUNTERPARTS:
+                    src_j = content_k = src_i  # "وأكدت تصميمها على …": her resolve is the object, no written source
+                break
             if t == "الي" and k + 1 < n and _is_comp(toks[k + 1]):
                 content_k = k + 2
                 break
@@ -498,11 +547,13 @@ class _SentenceReader:
                 break  # "نشر الجيش بطارية …، في حين …": no look past asides for a verb whose object is a thing
             if t in (",", ";", "(", ")", "-"):
                 # "قال المعلم، اليوم الأربعاء، خلال لقائه …، إن …": look past asides
-                nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS)
+                masdar_ok = entry.type in MASDAR_OBJECT_TYPES or entry.lemma in MASDAR_ALLEGE_LEMMAS
+                nxt = self._find_comp(k + 1, 22, an_ok=entry.lemma in AN_LEMMAS, masdar_ok=masdar_ok)
                 if nxt is not None:
                     if src_j is None:
                         src_j = self._appositions_end(k, nxt)
-                    content_k = nxt if _is_bi_masdar(toks[nxt].text) else nxt + 1
+                    content_k = nxt if _is_bi_masdar(toks[nxt].text) or (masdar_ok and _is_masdar(toks[nxt].text)) \
+                        or toks[nxt].text == '"' else nxt + 1
                     break
                 if t == "," and k + 1 < n and src_j is None and entry.type in MASDAR_OBJECT_TYPES \
                         and _is_masdar(toks[k + 1].text):
@@ -528,6 +579,9 @@ class _SentenceReader:
             if t == "عن" and k == src_i and entry.lemma in ("كشف", "أعلن", "تحدث", "أفاد"):
                 content_k = k + 1
                 break
+            if k == src_i and (t in PREP_PRONOUNS or t in SKIPPED_ADVERBS):
+                src_i = k = k + 1  # "نقلت عنه الصحيفة قوله", "أشار إليه أيضا …", "أكد مجددا الوزير أن"
+                continue
             if k == src_i and t == "لي" and k + 1 < n:
                 recipient, src_i, k, recipient_first = (k, k + 1), k + 1, k + 1, True
                 continue  # "قال لي", "أكدت لي": the writer was told; a name ending in لي ("دينج لي") never comes first
@@ -543,7 +597,7 @@ class _SentenceReader:
                 after_time = True
                 k += 1
                 continue
-            if src_j is None and _is_recipient(toks, k) and k > src_i:
+            if src_j is None and _is_recipient(toks, k) and k > src_i and not self._title_of(k):
                 src_j = k
                 r_end = self._recipient_end(k)
                 recipient = (k, r_end)
@@ -552,11 +606,16 @@ class _SentenceReader:
                         and entry.type in ("deny", "confirm", "announce", "doubt"):
                     content_k = k  # "نفت مصادر للجزيرة سيطرة …"
                     break
+                if k + 1 < n and toks[k].text == "," and entry.type in ("deny", "confirm", "announce", "doubt") \
+                        and _is_verbal_noun(toks[k + 1].text):
+                    content_k = k + 1  # "وأكدت مصادر محلية ل - " القدس العربي " , انشقاق نحو 80 مقاتلا"
+                    break
                 continue
             if src_j is None and k == src_i and (t in ADVERBIAL_STARTS or t in TIME_WORDS):
                 src_j, after_time = k, True  # "قالت فيه إن …", "ذكر في وقت سابق أن …"
-            if src_j is None and k > src_i and t in TIME_WORDS:
-                src_j, after_time = k, True
+            if src_j is None and k > src_i and t in TIME_WORDS \
+                    and not (t == "من" and toks[k - 1].text in PARTITIVES):
+                src_j, after_time = k, True  # ("العشرات من الصفحات على فيسبوك" is one source: a partitive goes on)
             if t == "في" and k > src_i and entry.lemma == "شكك":
                 src_j = src_j if src_j is not None else k
                 content_k = k + 1  # "شككت مصادر محلية في صحة …"
@@ -570,6 +629,8 @@ class _SentenceReader:
                 k += 2  # "أعلنت ما تعرف بقوات …": the distancing lead belongs to the source
                 continue
             if (src_j is None or after_time) and entry.needs != "clause" and _is_masdar(t) and not (t == "كل" and k + 1 < n and toks[k + 1].text == "من") \
+                    and not (t in _DEMONSTRATIVES and k == src_i and k + 2 < n and (_is_comp(toks[k + 2]) or toks[k + 2].text == "علي")
+                             and (k + 1) not in cue_starts and not toks[k + 1].text.startswith("و")) \
                     and not (t == "عدم" and k > src_i) and (k > src_i or entry.type in ("deny", "confirm", "announce", "doubt")) \
                     and entry.type in ("deny", "confirm", "announce", "doubt", "say", "estimate", "opinion") \
                     and not (k > src_i and t.startswith("ال") and (_head_in(toks[k - 1].text, CONSTRUCT_HEADS)
@@ -586,7 +647,8 @@ class _SentenceReader:
         if content_k is None:
             if entry.needs in ("complement", "direct", "an_or_an", "clause"):
                 return None
-            if entry.type in ("deny", "confirm", "announce", "doubt") and src_j is None and k - src_i >= 2:
+            if (entry.type in ("deny", "confirm", "announce", "doubt") or entry.lemma in MASDAR_ALLEGE_LEMMAS) \
+                    and src_j is None and k - src_i >= 2:
                 # no complementiser: take the first noun phrase as the source
                 src_j = self._np_end(src_i, min(k, n))
                 content_k = src_j
@@ -606,6 +668,16 @@ class _SentenceReader:
             d.resolved = False
             d.content = self._unquote(self._span(content_k, self.content_end(content_k, cue_starts)))
             return d if d.content else None
+        stop = next((q for q in range(j, n) if toks[q].text in (".", "!", "?")), n)
+        if entry.lemma == "شدد" and not any(toks[q].text in ("علي", ":", '"') or _is_comp(toks[q])
+                                           for q in range(j, min(stop, j + 30))) \
+                and '"' not in (toks[q].text for q in range(max(0, i - 3), i)):
+            return None  # "شددت السلطات الأمن حول السفارة", "يشدد العقوبات": tightened, not stressed
+            # (a quote just before keeps it: '" … " , كما تشدد جين سوك لي')
+        if fold(m.phrase) in AQARRA_FORMS and m.suffix in ("ه", "ها", "هم"):
+            return None  # "آخر مرسوم أقره المجلس": passed it (a law), not an admission (أقر ب/بأن)
+        if entry.lemma == "نقل" and i > 0 and toks[i - 1].text in ("تم", "يتم", "سيتم", "وتم", "ويتم"):
+            return None  # "تم نقل أربعة مرضى إلى مستشفيات": moved, not reported
         if fold(m.phrase) in AQARRA_FORMS and not (_is_comp(toks[content_k - 1]) or toks[content_k - 1].text == ":"
                                                    or any(_is_bi_masdar(toks[q].text) for q in range(j, min(n, content_k + 1)))):
             return None  # "أقر مجلس النواب قانون …", "يقر ر": passed or decided, not admitted; "أقر بأن …" admits
@@ -688,6 +760,8 @@ class _SentenceReader:
         first = self.toks[i].text
         if first == "علي" and self.doc.text[slice(*self.doc.normalized.to_raw(self.toks[i].start, self.toks[i].end))] == "علي":
             return True  # the name Ali, not the preposition على (both fold to علي)
+        if first == "امام" and self.doc.text[slice(*self.doc.normalized.to_raw(self.toks[i].start, self.toks[i].end))][:1] == "إ":
+            return True  # إمام المسجد (an imam), not the preposition أمام (both fold to امام)
         if first == "ما" and i + 1 < j and self.toks[i + 1].text in ("تعرف", "يعرف", "يسمي", "تسمي"):
             return True  # "ما تعرف بقوات …": a distanced name
         if first in PARTICLES or first in TIME_WORDS or _is_bi_masdar(first):
@@ -712,16 +786,25 @@ class _SentenceReader:
         d.content = self._strip_opener(self._span(s, q))
         e = j
         while e < len(toks) and e - j <= MAX_SOURCE and toks[e].text not in CLAUSE_PUNCT and not _is_comp(toks[e]) \
-                and not (toks[e].text in ADVERBIAL_STARTS and not _head_in(toks[e - 1].text, PERSON_HEADS)):
+                and not (toks[e].text in ADVERBIAL_STARTS and not _head_in(toks[e - 1].text, PERSON_HEADS)) \
+                and not (e > j and (toks[e].text in BACK_REF_STOPS or toks[e].text.startswith("بال"))):
             e += 1
+        first = toks[j].text if j < len(toks) else ""
+        if first in BACK_REF_STOPS or first == "من" or first.startswith("بال") \
+                or (d.entry.type == "opinion" and first == '"'):
+            e = j  # "ما وصفه بالإرهاب", "ما تعلنه من جهود", "ما اعتبرته "إنكارا للواقع"": the object, no written source
         d.source = self._span(j, e) if e > j else None
         if d.source is None:
             d.resolved = True
         d.rule = "verb-back-reference"
         return d if d.content else None
 
-    def _find_comp(self, k: int, limit: int, an_ok: bool = False) -> int | None:
-        """The complementiser that follows an aside, if one comes before the clause ends."""
+    def _find_comp(self, k: int, limit: int, an_ok: bool = False, masdar_ok: bool = False) -> int | None:
+        """The complementiser that follows an aside, if one comes before the clause ends.
+
+        Right after a comma, an opening quote that is no short name, or (with `masdar_ok`) a
+        verbal-noun object, opens the content as well: "وأضاف الشيخ سلطان , الجمعة , " لم نبدل
+        …"", "أكد لواء … , اليوم الأحد , إصابة مقاتلين …"."""
         skip_to = -1
         for q in range(k, min(len(self.toks), k + limit)):
             if q <= skip_to:
@@ -729,12 +812,16 @@ class _SentenceReader:
             t = self.toks[q].text
             if _is_comp(self.toks[q]) or t == ":" or _is_bi_masdar(t) or (an_ok and t == "عن"):
                 return q
+            after_comma = q > 0 and self.toks[q - 1].text == ","
+            if masdar_ok and after_comma and q > k and _is_masdar(t) and t not in _DEMONSTRATIVES \
+                    and t not in ("كل", "ما", "اي", "ايه"):
+                return q
             if t == '"':
                 close = self._closing_quote(q)
                 if close is not None and close - q <= 6:
                     skip_to = close  # a quoted name inside the aside
                     continue
-                return None
+                return q if after_comma and q > k else None
             if t in (".", "!", "?") or (t in RELATIVES and (q + 1) in self._cue_at_token
                                         and self._cue_at_token[q + 1].payload.lemma != "تحدث"):  # "، الذي تحدث في مؤتمر ،" is an aside
                 return None
@@ -743,9 +830,30 @@ class _SentenceReader:
                 return None  # a new coordinated claim begins
         return None
 
+    def _title_of(self, k: int) -> bool:
+        """"القائد العام ل - " الشرطة الحرة "", "الرئيس المشترك ل - " حزب …"": after a definite
+        title adjective the split ل ties the title to its organisation; an outlet after it
+        ("ل - " سبوتنيك "") is still the one spoken to."""
+        toks = self.toks
+        if toks[k].text != "ل" or k < 2 or toks[k - 1].text not in _TITLE_ADJECTIVES or toks[k - 2].text not in _TITLE_HEADS:
+            return False
+        q = k + 1
+        while q < len(toks) and toks[q].text in ("-", '"'):
+            q += 1
+        return q < len(toks) and not _head_in(toks[q].text, RECIPIENT_HEADS) and toks[q].text not in RECIPIENT_NAMES
+
     def _recipient_end(self, k: int) -> int:
         toks = self.toks
         q = k + 1
+        if toks[k].text == "ل" and q < len(toks) and toks[q].text == "-":
+            while q < len(toks) and toks[q].text == "-":
+                q += 1  # "ل - " سبوتنيك "", "ل - DW": the tokeniser's split لـ
+            if q < len(toks) and toks[q].text != '"':
+                e = q
+                while e < len(toks) and e - q < 4 and toks[e].text not in CLAUSE_PUNCT and toks[e].text != '"' \
+                        and not _is_comp(toks[e]) and toks[e].text not in TIME_WORDS and toks[e].text != "في":
+                    e += 1
+                return e  # "ل - DW", "ل - هيومن رايتس ووتش"
         if toks[k].text == "ل" and q < len(toks) and toks[q].text == '"':
             close = self._closing_quote(q)
             return (close + 1) if close is not None else q + 1
@@ -967,6 +1075,8 @@ class _SentenceReader:
             return None  # "حسبما أفاد …": the verb carries the claim
         if fold(m.phrase).endswith(" ما") or m.phrase in ("حسبما",):
             return None
+        if m.phrase == "حسب" and not m.prefix and i > 0 and toks[i - 1].text in ("ي", "ت"):
+            return None  # "ي حسب على المعسكر", "ت حسب له فرص": the passive يُحسب split by the tokeniser
         if j + 1 < len(toks) and toks[j].text in ("ما", "لما") and (j + 1) in self._cue_at_token:
             return None  # "حسب ما أورد المكتب": the verb carries the claim
         if j < len(toks) and toks[j].text in ("الي", "ل") and entry.id.startswith("according.istinadan") is False:
@@ -980,8 +1090,18 @@ class _SentenceReader:
         while hedge_end < len(toks) and toks[hedge_end].text in HEDGE_NOUNS:
             hedge_end += 1
         src_end = hedge_end
+        quoted_end = False
         while src_end < len(toks) and not (src_end > hedge_end and toks[src_end - 1].text == '"' and src_end - 1 > hedge_end) and src_end - hedge_end <= MAX_SOURCE and toks[src_end].text not in CLAUSE_PUNCT \
                 and not _is_comp(toks[src_end]) and (src_end not in cue_starts or self._cue_at_token[src_end].payload.pos == "noun"):
+            if src_end > hedge_end and toks[src_end].text == "-" and i > 0 and toks[i - 1].text == "-":
+                break  # "ويشمل هذا القرار - بحسب الشائعات - دفتر العائلة": the dashes close the aside
+            if src_end > hedge_end and toks[src_end].text == '"' \
+                    and (_head_in(toks[src_end - 1].text, RECIPIENT_HEADS) or toks[src_end - 1].text == "-"
+                         or toks[src_end - 1].text[:1] == "ل" and _head_in(toks[src_end - 1].text[1:], RECIPIENT_HEADS)):
+                close = self._closing_quote(src_end)
+                if close is not None and src_end + 1 < close <= src_end + 4:
+                    src_end, quoted_end = close + 1, True  # 'وفقا لوكالة " رويترز "', 'وفقا ل - " رويترز "': the quoted name is in the source
+                    break
             src_end += 1
         if hedge_end < len(toks) and toks[hedge_end].text in NOT_SOURCES:
             return None
@@ -1005,7 +1125,7 @@ class _SentenceReader:
         after = src_end + 1 if src_end < len(toks) and toks[src_end].text == "," else src_end
         if after + 1 < len(toks) and toks[after].text in RELATIVES and (after + 1) in cue_starts:
             return None  # "بحسب المصادر، التي قالت إن …"
-        if at_clause_start and src_end < len(toks) - 1:
+        if at_clause_start and src_end < len(toks) - 1 and not (quoted_end and toks[src_end].text in (".", "!", "?")):
             k = src_end
             while k < len(toks) and toks[k].text in (",", "فان", "فانه", "فانها", "فقد", "فإن"):
                 k += 1
@@ -1023,6 +1143,11 @@ class _SentenceReader:
             while s < q and (_is_comp(toks[s]) or toks[s].text in CLAUSE_PUNCT):
                 s += 1
             d.content = self._strip_opener(self._span(s, q))
+            if i > 0 and toks[i - 1].text == "-" and src_end < len(toks) and toks[src_end].text == "-" and d.content:
+                # "ويشمل هذا القرار - بحسب الشائعات - دفتر العائلة …": the clause runs on past the aside
+                rest = self._span(src_end + 1, self.content_end(src_end + 1, cue_starts))
+                if rest:
+                    d.content = (d.content[0], rest[1])
             d.rule = "prep-after"
         return d if d.content else None
 
@@ -1057,6 +1182,8 @@ class _SentenceReader:
         if m.payload.id == "say.jaa_fi":
             # "وجاء في بيان وزارة الدفاع أن ...": the statement is the source, not a pro-drop subject
             c = j if j < len(self.toks) and (_is_comp(self.toks[j]) or self.toks[j].text == ":") else self._find_comp(j, 12)
+            if c is None:  # "وجاء في نص البيان " نظرا …": the quotation opens the content
+                c = next((q for q in range(j, min(len(self.toks), j + 5)) if self.toks[q].text == '"'), None)
             if c is not None:
                 d.source = self._span(j - 1, c)
                 k = c
@@ -1207,6 +1334,31 @@ def _is_headline(doc: Document, sent: Sentence, sentences: list[Sentence]) -> bo
     return not text.rstrip().endswith((".", "!", "?", "؟", ":")) and len(text.split()) <= 16
 
 
+_LEAD_LINE_WORDS = 60  # a ticker line may run several headlines together
+
+
+def _leading_headlines(text: str) -> int:
+    """Raw offset where the story starts, when the page opens with a title line and a ticker.
+
+    A first line ending in "|" is the page title ("<title> - العربية . نت |"); the
+    lines after it that end without sentence punctuation, up to the first line that
+    ends with it, are a news ticker (alarabiya.net: "الصفحة الرئيسية <headline>", one
+    headline of another story a line), not the story. 0 when the page has no such frame.
+    """
+    lines = [m for m in re.finditer(r"[^\n]+", text) if m.group().strip()]
+    if len(lines) < 3 or not lines[0].group().rstrip().endswith("|"):
+        return 0
+    end = lines[0].end()
+    for line in lines[1:]:
+        stripped = line.group().rstrip()
+        if stripped.endswith((".", "!", "?", "؟")):
+            return end
+        if len(stripped.split()) > _LEAD_LINE_WORDS:
+            return 0
+        end = line.end()
+    return 0
+
+
 _TITLE_END = re.compile(r"\s\|\s")
 # "طائرات يعتقد أنها روسية"، "قاربا يرجح أنه يتبع": a passive estimate (يُعتقد) describing an
 # indefinite noun is part of the sentence it sits in, not a claim whose source is that noun.
@@ -1235,15 +1387,41 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
     the story; the gold sets leave titles unannotated (or optional), and a cue
     in a title is a headline, not an attributed sentence. The title is the
     longest run of 5 to 40 words opening the first line that occurs again in
-    the text; failing that, the words before a " | " among the first 40. Every
-    occurrence of it is a title span.
+    the text; failing that, such a run starting after up to ten words of site
+    name or section heading whose copy follows within a few characters; failing
+    that, the words before a " | " among the first 40. Every occurrence of it
+    is a title span.
     """
     first = re.search(r"\S[^\n]*", view)
     if first is None:
         return []
-    words = list(re.finditer(r"\S+", first.group()))[:40]
-    base = first.start()
-    title = None
+    words = list(re.finditer(r"\S+", first.group()))[:40 + _TITLE_LEAD]
+    spans = _repeated_title(view, first.start(), words[:40])
+    if spans:
+        return spans
+    # A site name or section heading before the title ("SMART News Agency - وكالة سمارت للأنباء -",
+    # "أخبار دولية وعربية", "الميادين |"): the title starts a few words in and its copy follows at once.
+    for s in range(1, min(_TITLE_LEAD, len(words) - 5) + 1):
+        spans = _repeated_title(view, first.start(), words[s:s + 40], near=_TITLE_NEAR)
+        if spans:
+            return spans
+    words = words[:40]
+    bar = _TITLE_END.search(first.group(), 0, words[-1].end() if words else 0)
+    if bar is None or len(first.group()[:bar.start()].split()) < 3:
+        return []
+    cand = first.group()[:bar.start()]
+    title = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
+    return [m.span() for m in title.finditer(view)]
+
+
+_TITLE_LEAD = 10  # words of site name / section heading that may stand before a repeated title
+_TITLE_NEAR = 40  # ... whose first copy must then start within this many characters after it
+
+
+def _repeated_title(view: str, base: int, words: list, near: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the longest run (5+ words) of `words` (matches on the first line, `base` its
+    view offset) that occurs again later, and of each copy; [] when none. With `near`, only
+    a run with a copy starting within `near` characters of the run's end counts."""
     if len(words) >= 5:
         ws = [w.group() for w in words]
         ends = [base + w.end() for w in words]
@@ -1261,9 +1439,11 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
             if n >= 5:
                 copies.append((p, n))
             p = view.find(ws[0], p + 1)
+        if near is not None and not any(p - ends[n - 1] <= near for p, n in copies):
+            copies = []
         if copies:
             k = max(n for _, n in copies)
-            spans = [(base, ends[k - 1])]
+            spans = [(base + words[0].start(), ends[k - 1])]
             for p, n in copies:
                 if n >= k and p >= spans[-1][1]:
                     q = p
@@ -1271,13 +1451,7 @@ def _title_spans(view: str) -> list[tuple[int, int]]:
                         q = view.index(w, q) + len(w)
                     spans.append((p, q))
             return spans
-    if title is None:
-        bar = _TITLE_END.search(first.group(), 0, words[-1].end() if words else 0)
-        if bar is None or len(first.group()[:bar.start()].split()) < 3:
-            return []
-        cand = first.group()[:bar.start()]
-        title = re.compile(r"\s+".join(re.escape(w) for w in cand.split()))
-    return [m.span() for m in title.finditer(view)]
+    return []
 
 
 def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sentence] | None = None,
@@ -1298,6 +1472,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
     cue_matches = [m for m in cue_matches if not (m.payload.pos == "verb" and _INFO_RELATIVE.search(view, max(0, m.start - 60), m.start))
                    and not _passive_estimate(view, m)]
     titles = _title_spans(view)
+    lead_end = _leading_headlines(doc.text)
     if titles:
         cue_matches = [m for m in cue_matches if not any(a <= m.start and m.end <= b for a, b in titles)]
     drafts: list[Draft] = []
@@ -1308,7 +1483,7 @@ def find_claims(doc: Document, lex: Lexicons | None = None, sentences: list[Sent
         mj = mi
         while mj < len(cue_matches) and cue_matches[mj].end <= sent.nend:
             mj += 1
-        if mj == mi or sent.boilerplate or _is_headline(doc, sent, sentences):
+        if mj == mi or sent.boilerplate or _is_headline(doc, sent, sentences) or sent.end <= lead_end:
             mi = mj
             continue
         drafts.extend(_SentenceReader(doc, sent, lex, cue_matches[mi:mj]).read())
@@ -1351,7 +1526,11 @@ def _trim_source_tail(view: str, src: tuple[int, int]) -> tuple[int, int]:
         nxt = fold(words[q + 1].group()) if q + 1 < len(words) else ""
         after = fold(words[q + 2].group()) if q + 2 < len(words) else ""
         if w in _TAIL_STOPS or (w in ("أول", "اول") and nxt == "من" and after in ("أمس", "امس")) \
-                or (w in _TAIL_TIME_HEADS and nxt in _WEEKDAYS):
+                or (w in _TAIL_TIME_HEADS and nxt in _WEEKDAYS) \
+                or (w == "في" and (_bare(nxt) in CHANNEL_NOUNS or nxt in ("هذا", "هذه"))) \
+                or (w == "ل" and nxt == "-" and words[q - 1].group() in (",", "،")):
+            # "لافروف في اتصال هاتفي مع …", "الطبيب أبو محمد في هذا الصدد": how or where he spoke;
+            # "الناشط مازن الريفي , ل - " العربي الجديد "": the one he spoke to
             end = q
             while end > 1 and words[end - 1].group() in (",", "،", "-", "("):
                 end -= 1
@@ -1377,7 +1556,11 @@ def _engine_matches(doc: Document, lex: Lexicons, cues: list[dict] | None) -> li
 
 
 def _bad_verb_prefix(m: Match) -> bool:
-    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا, "لنقل" is not ل + نقل."""
+    """ل and س go only before an imperfect verb: "لبثوا" is not ل + بثوا, "لنقل" is not ل + نقل.
+    ب never goes before a verb: "بنقل السفارة", "بوصفها قوة احتلال", "بزعم الانضمام" are nouns
+    ("برأيه فإن …", in his view, stays: an attribution)."""
+    if "ب" in m.prefix and m.payload.pos in ("verb", "passive") and m.payload.lemma != "رأى":
+        return True
     if not ("ل" in m.prefix or "س" in m.prefix) or m.payload.pos not in ("verb", "passive"):
         return False
     lemma = fold(m.payload.lemma)
@@ -1427,6 +1610,9 @@ _ACT_SUBJECT = re.compile(
     r"ف(?:قد\s|(?:حذر|دعا|دعت|حث|ناشد|ادان|دان|ندد|رحب|اعرب|طالب)(?:ت)?\s)")
 
 
+_ACT_NOT_SUBJECT = frozenset(fold(w) for w in "جميع كافة بعد".split())
+
+
 def _speech_act_subject(view: str, d: Draft, after: int) -> tuple[int, int] | None:
     """The subject of a warning/call verb earlier in d's sentence (after `after`), or None."""
     if d.sentence is None:
@@ -1439,6 +1625,13 @@ def _speech_act_subject(view: str, d: Draft, after: int) -> tuple[int, int] | No
         text = view[a:b].rstrip('" \t')
         lead = len(text) - len(text.lstrip('" '))
         a, text = a + lead, text[lead:]
+        words = text.split()
+        if words and (words[0] in _ACT_NOT_SUBJECT or words[0].startswith("بال") or _is_bi_masdar(words[0])
+                      or words[0] == "بحلول"):
+            continue  # "كما دعا جميع أطراف الصراع", "طالب بإلغاء المادة", "نددت بالغارات": no subject written
+        cut = next((q for q, w in enumerate(words) if q > 0 and w in _ACT_NOT_SUBJECT), None)
+        if cut is not None:  # "دعا الأمين العام جميع الأطراف": the addressee is no part of the subject
+            text = text[:text.index(" " + words[cut]) if (" " + words[cut]) in text else len(text)].rstrip()
         if text and (d.feminine is None or _source_feminine(text.split()) == d.feminine):
             found = (a, a + len(text))
     return found

@@ -100,7 +100,8 @@ def _check(path, item, allowed: dict[str, tuple], required: tuple[str, ...]) -> 
 
 
 def parse_cues(path: str, text: str, data=None) -> list[CueEntry]:
-    allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS, "no_enclitic": ()}
+    allowed = {"id": (), "lemma": (), "type": CUE_TYPES, "pos": CUE_POS, "forms": (), "needs": CUE_NEEDS, "no_enclitic": (),
+               "split": ()}
     out, seen = [], set()
     data = load_yaml_with_lines(path, text) if data is None else data
     for item in _entries(path, data, "cues"):
@@ -110,9 +111,25 @@ def parse_cues(path: str, text: str, data=None) -> list[CueEntry]:
         seen.add(item["id"])
         if "no_enclitic" in item and not isinstance(item["no_enclitic"], bool):
             raise LexiconError(path, f"must be true or false (got {item['no_enclitic']!r})", item["__line__"], "no_enclitic")
-        out.append(CueEntry(item["id"], item["lemma"], item["type"], item["pos"], tuple(item["forms"]), item.get("needs"),
+        forms = tuple(item["forms"])
+        if "split" in item:
+            forms += _split_forms(path, item)
+        out.append(CueEntry(item["id"], item["lemma"], item["type"], item["pos"], forms, item.get("needs"),
                             bool(item.get("no_enclitic", False))))
     return out
+
+
+def _split_forms(path: str, item: dict) -> tuple[str, ...]:
+    """The forms as the Baly corpus writes a word whose shadda it dropped: a space after the
+    doubled letter ("أكّد" -> "أك د", "ادّعى" -> "اد عى"). `split` is that letter and the next
+    one, as the forms write them ("كد"); every form holding the pair gets a split twin."""
+    pair = item["split"]
+    if not isinstance(pair, str) or len(pair) != 2 or not pair.isalpha():
+        raise LexiconError(path, f"must be two letters: the doubled one and the next (got {pair!r})", item["__line__"], "split")
+    twins = tuple(f.replace(pair, pair[0] + " " + pair[1], 1) for f in item["forms"] if pair in f)
+    if not twins:
+        raise LexiconError(path, f"no form holds {pair!r}", item["__line__"], "split")
+    return twins
 
 
 def parse_not_cues(path: str, text: str, key: str = "not_cues", data=None) -> list[str]:
