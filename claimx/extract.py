@@ -1343,12 +1343,16 @@ _TAIL_TIME_HEADS = frozenset(fold(w) for w in "اليوم مساء صباح ظه
 _WEEKDAYS = frozenset(fold(w) for w in "اليوم أمس الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split())
 _WORD = re.compile(r"\S+")
 _TAIL_ANY = _TAIL_STOPS | _TAIL_TIME_HEADS | {"أول", "اول"}
+_TAIL_LONGEST = max(map(len, _TAIL_ANY))
 
 
 def _trim_source_tail(view: str, src: tuple[int, int]) -> tuple[int, int]:
     words = list(_WORD.finditer(view, src[0], src[1]))
     for q in range(1, len(words)):
-        w = fold(words[q].group())
+        w = words[q].group()
+        if len(w) > _TAIL_LONGEST:  # the view is folded: folding again never lengthens a word
+            continue
+        w = fold(w)
         if w not in _TAIL_ANY:  # the test below needs the next words only after these
             continue
         nxt = fold(words[q + 1].group()) if q + 1 < len(words) else ""
@@ -1473,7 +1477,8 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             if same:
                 d.source = same[-1].source
         if d.source is not None and not d.resolved \
-                and fold(view[d.source[0]:d.source[1]]).split()[:1] in (["قد"], ["لقد"], ["وقد"], ["كان"], ["وكان"]):
+                and fold((view[d.source[0]:d.source[1]].split(None, 1) or [""])[0]).split()[:1] \
+                in (["قد"], ["لقد"], ["وقد"], ["كان"], ["وكان"]):  # the first word only: fold's cache hits
             d.source = None  # a clause, not a source
         if d.source is not None:
             if not d.resolved:
