@@ -33,7 +33,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .errors import LexiconError
-from .model import Document, Sentence
+from .model import Document, Sentence, new_sentence
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -254,7 +254,7 @@ def _split(doc: Document, sentences: list[Sentence], regions: list[tuple[int, in
             if not flag and not _LETTER.search(view.text, a2, b2):
                 flag = True  # punctuation left between two cuts
             rs, re_ = view.to_raw(a2, b2)
-            out.append(Sentence(s.index, rs, re_, a2, b2, flag))
+            out.append(new_sentence(s.index, rs, re_, a2, b2, flag))
     return out
 
 
@@ -323,6 +323,6 @@ def mark_boilerplate(doc: Document, sentences: list[Sentence], markers: Markers 
         pieces = _split(doc, pieces, rest)
     flags = _sentence_flags(doc, pieces, m)
     return [
-        Sentence(i, s.start, s.end, s.nstart, s.nend, flag) if (s.index != i or s.boilerplate != flag) else s
+        new_sentence(i, s.start, s.end, s.nstart, s.nend, flag) if (s.index != i or s.boilerplate != flag) else s
         for i, (s, flag) in enumerate(zip(pieces, flags))
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .model import Document, Sentence
+from .model import Document, Sentence, new_sentence
 
 _LINE = re.compile(r"[^\n]+")
 _END = re.compile(r"[.!?…][.!?…]*")
@@ -102,7 +102,7 @@ def split_sentences(doc: Document, boilerplate: bool = True) -> list[Sentence]:
         base = line.start()
         for s, e in _split_line(line.group()):
             rs, re_ = view.to_raw(base + s, base + e)
-            out.append(Sentence(len(out), rs, re_, base + s, base + e))
+            out.append(new_sentence(len(out), rs, re_, base + s, base + e))
     if boilerplate:
         from .boilerplate import mark_boilerplate
 
