@@ -34,7 +34,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .errors import LexiconError
-from .model import Document, Sentence
+from .model import Document, Sentence, new_sentence
 
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -259,7 +259,7 @@ def _split(doc: Document, sentences: list[Sentence], regions: list[tuple[int, in
             if not flag and not _LETTER.search(view.text, a2, b2):
                 flag = True  # punctuation left between two cuts
             rs, re_ = view.to_raw(a2, b2)
-            out.append(Sentence(s.index, rs, re_, a2, b2, flag))
+            out.append(new_sentence(s.index, rs, re_, a2, b2, flag))
     return out
 
 
@@ -268,31 +268,36 @@ def _split(doc: Document, sentences: list[Sentence], regions: list[tuple[int, in
 def _sentence_flags(doc: Document, sentences: list[Sentence], m: Markers) -> list[bool]:
     view = doc.normalized.text
     texts = [view[s.nstart:s.nend] for s in sentences]
-    line_of = [view.rfind("\n", 0, s.nstart) + 1 for s in sentences]
-    truncated = []
-    for s, t in zip(sentences, texts):
-        ends = False
-        if m.teaser_run and t[-1:] in (".", "…") and not s.boilerplate:
-            ends = _ELLIPSIS_END.search(t[-12:]) or (t.endswith(".") and _DOTS_AFTER.match(view, s.nend, s.nend + 8))
-        truncated.append(bool(ends) and t.count('"') % 2 == 0)
-    runs = Counter(line for line, cut in zip(line_of, truncated) if cut)
-    seen: Counter = Counter()
+    # teasers cut off by an ellipsis, counted by line; the line of a sentence is looked
+    # up only for these (a search back to the line start for every sentence was a
+    # tenth of the stage on pages with long lines)
+    cut_line: list[int | None] = [None] * len(sentences)
+    runs: Counter = Counter()
+    if m.teaser_run:
+        for k, (s, t) in enumerate(zip(sentences, texts)):
+            if t[-1:] in (".", "…") and not s.boilerplate:
+                ends = _ELLIPSIS_END.search(t[-12:]) or (t.endswith(".") and _DOTS_AFTER.match(view, s.nend, s.nend + 8))
+                if ends and t.count('"') % 2 == 0:
+                    line = cut_line[k] = view.rfind("\n", 0, s.nstart) + 1
+                    runs[line] += 1
+    min_letters, repeat, repeat_words, teaser_run = m.min_letters, m.repeat, m.repeat_words, m.teaser_run
+    seen: dict[str, int] = {}
     flags = []
-    for s, t, line, cut in zip(sentences, texts, line_of, truncated):
+    for s, t, line in zip(sentences, texts, cut_line):
         if s.boilerplate:
             flags.append(True)
             continue
         tokens = t.split()
         flag = False
-        if len(tokens) >= 4 and m.min_letters:
+        if len(tokens) >= 4 and min_letters:
             nonspace = sum(map(len, tokens))
-            if len(_SYMBOL.findall(t)) >= (1 - m.min_letters) * nonspace * 0.5:  # cheap test first
-                flag = sum(map(len, _WORD.findall(t))) < m.min_letters * nonspace
-        if m.repeat and len(tokens) >= m.repeat_words:
+            if len(_SYMBOL.findall(t)) >= (1 - min_letters) * nonspace * 0.5:  # cheap test first
+                flag = sum(map(len, _WORD.findall(t))) < min_letters * nonspace
+        if repeat and len(tokens) >= repeat_words:
             key = " ".join(tokens)
-            seen[key] += 1
-            flag = flag or seen[key] >= m.repeat
-        flag = flag or (cut and runs[line] >= m.teaser_run)
+            count = seen[key] = seen.get(key, 0) + 1
+            flag = flag or count >= repeat
+        flag = flag or (line is not None and runs[line] >= teaser_run)
         flags.append(bool(flag))
     return flags
 
@@ -323,6 +328,6 @@ def mark_boilerplate(doc: Document, sentences: list[Sentence], markers: Markers 
         pieces = _split(doc, pieces, rest)
     flags = _sentence_flags(doc, pieces, m)
     return [
-        Sentence(i, s.start, s.end, s.nstart, s.nend, flag) if (s.index != i or s.boilerplate != flag) else s
+        new_sentence(i, s.start, s.end, s.nstart, s.nend, flag) if (s.index != i or s.boilerplate != flag) else s
         for i, (s, flag) in enumerate(zip(pieces, flags))
     ]

@@ -1244,8 +1244,8 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
         if (s, e) in seen:
             continue
         seen.add((s, e))
-        span = doc.nspan(s, e)
-        result.append({"text": span.text, "start": span.start, "end": span.end, "type": t})
+        rs, re_ = doc.normalized.to_raw(s, e)
+        result.append({"text": doc.text[rs:re_], "start": rs, "end": re_, "type": t})
     return result
 
 
@@ -1517,12 +1517,19 @@ _TAIL_STOPS = frozenset(fold(w) for w in "أمس بالأمس عقب رافضا 
 _TAIL_TIME_HEADS = frozenset(fold(w) for w in "اليوم مساء صباح ظهر فجر ليل".split())
 _WEEKDAYS = frozenset(fold(w) for w in "اليوم أمس الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split())
 _WORD = re.compile(r"\S+")
+_TAIL_ANY = _TAIL_STOPS | _TAIL_TIME_HEADS | {"أول", "اول"}
+_TAIL_LONGEST = max(map(len, _TAIL_ANY))
 
 
 def _trim_source_tail(view: str, src: tuple[int, int]) -> tuple[int, int]:
     words = list(_WORD.finditer(view, src[0], src[1]))
     for q in range(1, len(words)):
-        w = fold(words[q].group())
+        w = words[q].group()
+        if len(w) > _TAIL_LONGEST:  # the view is folded: folding again never lengthens a word
+            continue
+        w = fold(w)
+        if w not in _TAIL_ANY:  # the test below needs the next words only after these
+            continue
         nxt = fold(words[q + 1].group()) if q + 1 < len(words) else ""
         after = fold(words[q + 2].group()) if q + 2 < len(words) else ""
         if w in _TAIL_STOPS or (w in ("أول", "اول") and nxt == "من" and after in ("أمس", "امس")) \
@@ -1663,7 +1670,8 @@ def _resolve_prodrop(doc: Document, drafts: list[Draft]) -> None:
             if same:
                 d.source = same[-1].source
         if d.source is not None and not d.resolved \
-                and fold(view[d.source[0]:d.source[1]]).split()[:1] in (["قد"], ["لقد"], ["وقد"], ["كان"], ["وكان"]):
+                and fold((view[d.source[0]:d.source[1]].split(None, 1) or [""])[0]).split()[:1] \
+                in (["قد"], ["لقد"], ["وقد"], ["كان"], ["وكان"]):  # the first word only: fold's cache hits
             d.source = None  # a clause, not a source
         if d.source is not None:
             if not d.resolved:
@@ -1681,15 +1689,19 @@ def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -
     hedge_matches = resolve_overlaps(lex.scan(view)[2]) if drafts else []
     records = []
     info = doc.info(outlet)  # one block for all the claims of the document (encoded once: parallel.json_lines)
+    text, to_raw = doc.text, doc.normalized.to_raw
+
+    def span(a: int, b: int) -> dict:  # Span(...).to_json() of a view span, without the Span
+        rs, re_ = to_raw(a, b)
+        return {"text": text[rs:re_], "start": rs, "end": re_}
+
     for d in drafts:
         cue = doc.nspan(*d.cue)
         hedges = _hedges(doc, d, lex, hedge_matches)
-        content = doc.nspan(*d.content)
         source = None
         if d.source is not None:
-            s = doc.nspan(*d.source)
-            source = {"text": s.text, "start": s.start, "end": s.end, "kind": d.source_kind or "named",
-                      "resolved": d.resolved, "entity": None}
+            source = span(*d.source)
+            source.update(kind=d.source_kind or "named", resolved=d.resolved, entity=None)
         else:
             source = {"text": "", "start": cue.start, "end": cue.start, "kind": "none", "resolved": False, "entity": None}
         sent = d.sentence
@@ -1700,9 +1712,9 @@ def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -
             "sentence": {"index": sent.index, "start": sent.start, "end": sent.end},
             "cue": {"text": cue.text, "start": cue.start, "end": cue.end, "lemma": d.entry.lemma, "type": d.type},
             "source": source,
-            "recipient": doc.nspan(*d.recipient).to_json() if d.recipient else None,
-            "via": doc.nspan(*d.via).to_json() if d.via else None,
-            "content": content.to_json(),
+            "recipient": span(*d.recipient) if d.recipient else None,
+            "via": span(*d.via) if d.via else None,
+            "content": span(*d.content),
             "polarity": "negative" if d.type in NEGATIVE_TYPES else "positive",
             "certainty": _certainty(d.type, hedges),
             "hedges": hedges,

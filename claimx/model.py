@@ -32,6 +32,17 @@ class Sentence:
     boilerplate: bool = False
 
 
+_new_object = object.__new__
+
+
+def new_sentence(index: int, start: int, end: int, nstart: int, nend: int, boilerplate: bool = False) -> Sentence:
+    """`Sentence(...)` for the segmenter's hot loop: the same object, built without the
+    frozen dataclass __init__ (one object.__setattr__ call per field, 3-4x the cost)."""
+    s = _new_object(Sentence)
+    s.__dict__.update(index=index, start=start, end=end, nstart=nstart, nend=nend, boilerplate=boilerplate)
+    return s
+
+
 @dataclass(frozen=True)
 class Document:
     id: str

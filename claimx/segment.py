@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from .model import Document, Sentence
+from .model import Document, Sentence, new_sentence
 
 _LINE = re.compile(r"[^\n]+")
-_END = re.compile(r"[.!?…][.!?…]*")  # the view maps ؟ to ?; not "+": re skips to a class only when it comes first
+_END = re.compile(r"[.!?…][.!?…]*")
+_ANY_END = re.compile(r"[.!?…]")  # the view maps ؟ to ?; not "+": re skips to a class only when it comes first
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _QUOTE = re.compile('"')
 _ABBREV = frozenset({"د", "م", "ه", "ق", "ص", "ج", "ب", "ف", "ا", "ت", "ش", "mr", "dr", "st", "no", "vs", "etc", "u", "s", "a"})
@@ -56,6 +57,12 @@ def _quote_closes_later(line: str, pos: int, quotes: list[int] | None = None) ->
 
 
 def _split_line(line: str) -> list[tuple[int, int]]:
+    if not _ANY_END.search(line):  # most lines of a page have no stop: one sentence
+        seg = line.lstrip()
+        if not seg:
+            return []
+        lead = len(line) - len(seg)
+        return [(lead, lead + len(seg.rstrip()))]
     cuts = []
     quotes = None if '"' in line else []  # found at the first stop that needs them
     for m in _END.finditer(line):
@@ -74,10 +81,10 @@ def _split_line(line: str) -> list[tuple[int, int]]:
         cuts.append(e)
     spans, begin = [], 0
     for c in cuts + [len(line)]:
-        seg = line[begin:c]
-        if seg.strip():
-            lead = len(seg) - len(seg.lstrip())
-            spans.append((begin + lead, begin + len(seg.rstrip())))
+        seg = line[begin:c].lstrip()  # two copies of the segment, not four
+        if seg:
+            lead = begin + (c - begin - len(seg))
+            spans.append((lead, lead + len(seg.rstrip())))
         begin = c
     return spans
 
@@ -95,7 +102,7 @@ def split_sentences(doc: Document, boilerplate: bool = True) -> list[Sentence]:
         base = line.start()
         for s, e in _split_line(line.group()):
             rs, re_ = view.to_raw(base + s, base + e)
-            out.append(Sentence(len(out), rs, re_, base + s, base + e))
+            out.append(new_sentence(len(out), rs, re_, base + s, base + e))
     if boilerplate:
         from .boilerplate import mark_boilerplate
 

@@ -225,3 +225,14 @@ def test_json_lines_splices_the_shared_doc_block_byte_for_byte():
     # a record whose doc is not the shared one, or with a non-string field before it, is encoded whole
     odd = [dict(recs[0], doc={"id": "other"}), {"schema": 1, "doc": recs[0]["doc"], "x": "y"}, *recs]
     assert json_lines(odd) == "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in odd)
+
+
+def test_the_shared_encoder_writes_json_dumps_bytes():
+    """parallel._ENCODE (one C encoder for every record) gives json.dumps(ensure_ascii=False)."""
+    import json
+
+    from claimx.parallel import _ENCODE
+
+    for obj in [{"a": 1.5, "b": [None, True, False, float("nan"), -0.0, 10**20], "c": 'عربي "q"\n\u2028'},
+                "نص", 3, [], {}, [{"x": {"y": [1, {"z": "\ue000"}]}}], {"k": ("t", 1)}]:
+        assert _ENCODE(obj) == json.dumps(obj, ensure_ascii=False)

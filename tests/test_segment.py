@@ -34,3 +34,21 @@ def test_segment_offsets_survive_marks_and_crlf():
     for s in split_sentences(doc):
         assert text[s.start:s.end].strip() == text[s.start:s.end]
     assert [text[a:b] for a, b in tokens(doc)][:3] == ["قالَ", "المرصدُ", "إنّ"]
+
+
+def test_new_sentence_is_the_dataclass_sentence():
+    """The segmenter's fast constructor builds the same frozen Sentence: equal, hashed,
+    printed, pickled and replaced alike, and still immutable."""
+    import dataclasses
+    import pickle
+
+    from claimx.model import Sentence, new_sentence
+
+    for args in [(0, 1, 5, 1, 4), (3, 10, 20, 9, 19, True)]:
+        fast, slow = new_sentence(*args), Sentence(*args)
+        assert type(fast) is Sentence
+        assert fast == slow and hash(fast) == hash(slow) and repr(fast) == repr(slow)
+        assert pickle.loads(pickle.dumps(fast)) == slow
+        assert dataclasses.replace(fast, index=7) == dataclasses.replace(slow, index=7)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.index = 9
