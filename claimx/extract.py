@@ -1517,7 +1517,7 @@ _TAIL_STOPS = frozenset(fold(w) for w in "أمس بالأمس عقب رافضا 
 _TAIL_TIME_HEADS = frozenset(fold(w) for w in "اليوم مساء صباح ظهر فجر ليل".split())
 _WEEKDAYS = frozenset(fold(w) for w in "اليوم أمس الاثنين الإثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد".split())
 _WORD = re.compile(r"\S+")
-_TAIL_ANY = _TAIL_STOPS | _TAIL_TIME_HEADS | {"أول", "اول"}
+_TAIL_ANY = _TAIL_STOPS | _TAIL_TIME_HEADS | {"أول", "اول", "في", "ل"}  # every word the test below starts from
 _TAIL_LONGEST = max(map(len, _TAIL_ANY))
 
 
