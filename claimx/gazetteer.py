@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from . import gazetteer_actor_triggers as actor_triggers
+from . import gazetteer_anaphor as anaphor
 from .match import NOUN_PREFIXES, Match, PhraseMatcher, resolve_overlaps
 
 # match.is_word_char(c) is c.isalnum() ("_" is not alphanumeric): called inline here
@@ -897,6 +898,7 @@ class _Hit:
     ws: int = -1  # where the word starts (clitics included); set for exact hits, whose trigger is looked up lazily
     decided: int | None = None  # the entry index, once resolved
     how: str = ""
+    antecedent: tuple[int, int] | None = None  # view span of the mention an anaphoric head refers back to
 
 
 class _Tagger:
@@ -1100,11 +1102,43 @@ class _Tagger:
         hits += self._fuzzy(hits)
         hits = sorted((h for h in hits if h.match != "replaced"), key=lambda h: (h.start, h.end))
         self._resolve(hits)
+        more = self._anaphors(hits)
+        if more:
+            hits = sorted(hits + more, key=lambda h: (h.start, h.end))
         out = []
         for h in hits:
             m = self._mention(h)
             if m is not None:
                 out.append(m)
+        return out
+
+    def _anaphors(self, hits: list[_Hit]) -> list[_Hit]:
+        """Bare heads (التنظيم، النظام، الجيش …) that refer back to the one candidate the
+        document names (`gazetteer_anaphor`); scanned only for heads with a candidate."""
+        decided = [(h.start, h.end, h.decided) for h in hits if h.decided is not None and h.match != "drop"]
+        if not decided:
+            return []
+        kind = anaphor.kinds(self.gaz)
+        wanted = set()
+        for _, _, i in decided:
+            wanted |= kind.get(i, frozenset())
+        if not wanted:
+            return []
+        found = []
+        for lo, hi in self.regions:
+            found += anaphor.heads(self.view, lo, hi, sorted(wanted))
+        if not found:
+            return []
+        spans = sorted((h.start, h.end) for h in hits if h.match != "drop")
+        found = [f for f in found if not _overlaps(spans, f[0], f[1])]
+        nl = self.view.find("\n")
+        headline_end = nl if 0 < nl <= anaphor.HEADLINE_MAX else 0
+        out = []
+        for (s, e, _), got in zip(found, anaphor.resolve(found, decided, headline_end, self.gaz, self.view)):
+            if got is None:
+                continue
+            i, a, b = got
+            out.append(_Hit(s, e, [], "exact", decided=i, how="anaphor", antecedent=(a, b)))
         return out
 
     # -- finding ----------------------------------------------------------------------
@@ -1648,6 +1682,8 @@ class _Tagger:
                 m["resolved_by"] = h.how
             if h.trigger is not None and (h.match in ("trigger", "variant", "fuzzy") or h.how == "trigger"):
                 m["trigger"] = self.doc.nspan(*h.trigger).to_json()
+            if h.antecedent is not None:
+                m["antecedent"] = self.doc.nspan(*h.antecedent).to_json()
             return m
         m = {"text": self.raw[start:end], "start": start, "end": end}
         if h.forms:

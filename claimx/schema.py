@@ -34,8 +34,9 @@ MENTION = _span({
     "type": {"enum": ["place", "actor", "source"]}, "subtype": {"type": ["string", "null"]},
     "match": {"enum": ["exact", "variant", "fuzzy", "trigger"]},
     "score": {"type": "number", "minimum": 0, "maximum": 1},
-    "resolved_by": {"enum": ["context", "trigger", "name"]},
+    "resolved_by": {"enum": ["context", "trigger", "name", "anaphor"]},
     "trigger": _span(),
+    "antecedent": _span(),
     "candidates": {"type": "array", "items": {
         "type": "object", "required": ["id", "name", "type", "subtype"],
         "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "type": {"type": "string"},
