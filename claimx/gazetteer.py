@@ -46,6 +46,7 @@ from typing import Iterable, Sequence
 
 from . import gazetteer_actor_triggers as actor_triggers
 from . import gazetteer_anaphor as anaphor
+from . import gazetteer_metonymy as metonymy
 from .match import NOUN_PREFIXES, Match, PhraseMatcher, resolve_overlaps
 
 # match.is_word_char(c) is c.isalnum() ("_" is not alphanumeric): called inline here
@@ -899,6 +900,7 @@ class _Hit:
     decided: int | None = None  # the entry index, once resolved
     how: str = ""
     antecedent: tuple[int, int] | None = None  # view span of the mention an anaphoric head refers back to
+    place: str | None = None  # the country or capital a metonymic actor mention names
 
 
 class _Tagger:
@@ -1105,6 +1107,7 @@ class _Tagger:
         more = self._anaphors(hits)
         if more:
             hits = sorted(hits + more, key=lambda h: (h.start, h.end))
+        self._metonyms(hits)
         out = []
         for h in hits:
             m = self._mention(h)
@@ -1140,6 +1143,30 @@ class _Tagger:
             i, a, b = got
             out.append(_Hit(s, e, [], "exact", decided=i, how="anaphor", antecedent=(a, b)))
         return out
+
+    def _metonyms(self, hits: list[_Hit]) -> None:
+        """Countries and capitals that are the subject of a verb of speech or action
+        ("وأعلنت روسيا", "أنقرة تتهم") become their state's government (`gazetteer_metonymy`)."""
+        gaz = self.gaz
+        by_id = gaz.by_id
+        for h in hits:
+            if h.decided is None or h.match == "drop" or h.how == "anaphor":
+                continue
+            e = gaz.entries[h.decided]
+            if e.type != "place":
+                continue
+            if e.subtype == "country":
+                code = (getattr(e, "country", None) or "").lower()
+            else:
+                code = metonymy.CAPITALS.get(e.id)
+            gov = by_id.get(f"actor/{code}/government") if code else None
+            if gov is None:
+                continue
+            ws = h.ws if 0 <= h.ws <= h.start else h.start
+            if metonymy.is_subject(self.view, ws, h.start, h.end):
+                h.place = e.id
+                h.decided = gov
+                h.how = "metonymy"
 
     # -- finding ----------------------------------------------------------------------
     def _exact(self) -> list[_Hit]:
@@ -1684,6 +1711,8 @@ class _Tagger:
                 m["trigger"] = self.doc.nspan(*h.trigger).to_json()
             if h.antecedent is not None:
                 m["antecedent"] = self.doc.nspan(*h.antecedent).to_json()
+            if h.place is not None:
+                m["place"] = h.place
             return m
         m = {"text": self.raw[start:end], "start": start, "end": end}
         if h.forms:
