@@ -1149,6 +1149,7 @@ class _Tagger:
         ("وأعلنت روسيا", "أنقرة تتهم") become their state's government (`gazetteer_metonymy`)."""
         gaz = self.gaz
         by_id = gaz.by_id
+        prev_end = -1  # where the last metonymic mention ends
         for h in hits:
             if h.decided is None or h.match == "drop" or h.how == "anaphor":
                 continue
@@ -1163,10 +1164,13 @@ class _Tagger:
             if gov is None:
                 continue
             ws = h.ws if 0 <= h.ws <= h.start else h.start
-            if metonymy.is_subject(self.view, ws, h.start, h.end):
+            # "وأعلنت موسكو وطهران": a state joined by و to a subject is a subject too
+            joined = prev_end >= 0 and self.view[prev_end:ws] == " " and self.view[ws:h.start] == "و"
+            if joined or metonymy.is_subject(self.view, ws, h.start, h.end):
                 h.place = e.id
                 h.decided = gov
                 h.how = "metonymy"
+                prev_end = h.end
 
     # -- finding ----------------------------------------------------------------------
     def _exact(self) -> list[_Hit]:
