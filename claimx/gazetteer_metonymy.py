@@ -8,7 +8,9 @@ compositional layer) when it is the SUBJECT of a verb with feminine singular agr
 - right after the verb ("وأعلنت روسيا", "فيما نفت طهران", "تتهم أنقرة"), the verb being a
   whole word with at most و/ف before it; or
 - at a clause start (line start, after . ، ؛ : or a quote, or after و/ف alone) right before
-  the verb ("موسكو تتهم …", "وتركيا أعلنت …").
+  the verb ("موسكو تتهم …", "وتركيا أعلنت …");
+- or joined by و to such a subject ("وأعلنت موسكو وطهران وأنقرة": all three; done by the
+  tagger's `_metonyms`, which walks the mentions in order).
 
 The verbs are the feminine singular forms of the cue lexicon's verbs (`cues.yaml`: a past
 form that is a listed form + ت, a present form that is a listed يـ form with ت for ي; duals
