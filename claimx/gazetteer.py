@@ -1147,27 +1147,18 @@ class _Tagger:
     def _metonyms(self, hits: list[_Hit]) -> None:
         """Countries and capitals that are the subject of a verb of speech or action
         ("وأعلنت روسيا", "أنقرة تتهم") become their state's government (`gazetteer_metonymy`)."""
-        gaz = self.gaz
-        by_id = gaz.by_id
+        targets = metonymy.targets(self.gaz)
+        view = self.view
         prev_end = -1  # where the last metonymic mention ends
         for h in hits:
-            if h.decided is None or h.match == "drop" or h.how == "anaphor":
-                continue
-            e = gaz.entries[h.decided]
-            if e.type != "place":
-                continue
-            if e.subtype == "country":
-                code = (getattr(e, "country", None) or "").lower()
-            else:
-                code = metonymy.CAPITALS.get(e.id)
-            gov = by_id.get(f"actor/{code}/government") if code else None
-            if gov is None:
+            gov = targets.get(h.decided)
+            if gov is None or h.match == "drop" or h.how == "anaphor":
                 continue
             ws = h.ws if 0 <= h.ws <= h.start else h.start
             # "وأعلنت موسكو وطهران": a state joined by و to a subject is a subject too
-            joined = prev_end >= 0 and self.view[prev_end:ws] == " " and self.view[ws:h.start] == "و"
-            if joined or metonymy.is_subject(self.view, ws, h.start, h.end):
-                h.place = e.id
+            joined = prev_end >= 0 and view[prev_end:ws] == " " and view[ws:h.start] == "و"
+            if joined or metonymy.is_subject(view, ws, h.start, h.end):
+                h.place = self.gaz.entries[h.decided].id
                 h.decided = gov
                 h.how = "metonymy"
                 prev_end = h.end

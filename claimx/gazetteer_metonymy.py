@@ -30,6 +30,7 @@ All word lists are folded like the normalised view (ة→ه, ى→ي, أإآ→�
 """
 from __future__ import annotations
 
+import weakref
 from functools import lru_cache
 
 from .normalize import fold
@@ -84,6 +85,33 @@ def verbs() -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=1)
+def _verbs_with_prefix() -> frozenset[str]:
+    """`verbs()` with و or ف before them too."""
+    vs = verbs()
+    return frozenset(p + v for v in vs for p in _PREFIXES)
+
+
+_TARGETS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def targets(gaz) -> dict[int, int]:
+    """Entry index of a country or listed capital -> its government entry's index, for the
+    states the gazetteer has a government of (computed once per gazetteer)."""
+    got = _TARGETS.get(gaz)
+    if got is None:
+        got = {}
+        for i, e in enumerate(gaz.entries):
+            if e.type != "place":
+                continue
+            code = (e.country or "").lower() if e.subtype == "country" else CAPITALS.get(e.id)
+            gov = gaz.by_id.get(f"actor/{code}/government") if code else None
+            if gov is not None:
+                got[i] = gov
+        _TARGETS[gaz] = got
+    return got
+
+
 def _word_before(view: str, pos: int) -> tuple[int, int] | None:
     """The word (letters) ending right before pos with one space between; None at a
     boundary (line start, punctuation)."""
@@ -107,7 +135,7 @@ def _at_clause_start(view: str, pos: int) -> bool:
 
 
 def _is_verb(word: str, vs: frozenset[str]) -> bool:
-    return any(word.startswith(p) and word[len(p):] in vs for p in _PREFIXES)
+    return word in _verbs_with_prefix()
 
 
 def is_subject(view: str, ws: int, s: int, e: int) -> bool:
