@@ -900,7 +900,7 @@ class _Hit:
     decided: int | None = None  # the entry index, once resolved
     how: str = ""
     antecedent: tuple[int, int] | None = None  # view span of the mention an anaphoric head refers back to
-    place: str | None = None  # the country or capital a metonymic actor mention names
+    acts_as: str | None = None  # a country or capital that speaks or acts: its government's id
 
 
 class _Tagger:
@@ -1146,7 +1146,8 @@ class _Tagger:
 
     def _metonyms(self, hits: list[_Hit]) -> None:
         """Countries and capitals that are the subject of a verb of speech or action
-        ("وأعلنت روسيا", "أنقرة تتهم") become their state's government (`gazetteer_metonymy`)."""
+        ("وأعلنت روسيا", "أنقرة تتهم") stay place mentions and name their state's government
+        in `acts_as` (`gazetteer_metonymy`)."""
         targets = metonymy.targets(self.gaz)
         view = self.view
         prev_end = -1  # where the last metonymic mention ends
@@ -1158,9 +1159,7 @@ class _Tagger:
             # "وأعلنت موسكو وطهران": a state joined by و to a subject is a subject too
             joined = prev_end >= 0 and view[prev_end:ws] == " " and view[ws:h.start] == "و"
             if joined or metonymy.is_subject(view, ws, h.start, h.end):
-                h.place = self.gaz.entries[h.decided].id
-                h.decided = gov
-                h.how = "metonymy"
+                h.acts_as = self.gaz.entries[gov].id
                 prev_end = h.end
 
     # -- finding ----------------------------------------------------------------------
@@ -1706,8 +1705,8 @@ class _Tagger:
                 m["trigger"] = self.doc.nspan(*h.trigger).to_json()
             if h.antecedent is not None:
                 m["antecedent"] = self.doc.nspan(*h.antecedent).to_json()
-            if h.place is not None:
-                m["place"] = h.place
+            if h.acts_as is not None:
+                m["acts_as"] = h.acts_as
             return m
         m = {"text": self.raw[start:end], "start": start, "end": end}
         if h.forms:

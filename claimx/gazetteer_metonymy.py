@@ -2,8 +2,8 @@
 
 War news names a state by its country or its capital when the state speaks or acts. A
 resolved mention of a country (subtype `country`) or of a national capital (`CAPITALS`)
-becomes a mention of that state's government entry (`actor/<code>/government`, made by the
-compositional layer) when it is the SUBJECT of a verb with feminine singular agreement:
+keeps its place id and type and names that state's government entry in `acts_as`
+(`actor/<code>/government`, made by the compositional layer) when it is the SUBJECT of a verb with feminine singular agreement:
 
 - right after the verb ("وأعلنت روسيا", "فيما نفت طهران", "تتهم أنقرة"), the verb being a
   whole word with at most و/ف before it; or
@@ -17,10 +17,11 @@ form that is a listed form + ت, a present form that is a listed يـ form with 
 excluded), plus `_ACTIONS`, a short list of verbs of action a state is the subject of.
 
 Decisions (see gazetteer/README.md, *Countries and capitals as actors*):
-- only the subject: in "اتهمت دمشق واشنطن" واشنطن, the object, stays a place (the object
+- a field, not a new type: the gold files type a state that speaks as a place, and a place
+  filter should keep it; an actor filter reads `acts_as`;
+- only the subject: in "اتهمت دمشق واشنطن" واشنطن, the object, gets no `acts_as` (the object
   slot also holds places proper: "قصفت الطائرات دمشق");
-- a country or capital with no government entry in the gazetteer stays a place (an actor
-  mention always has an actor id);
+- a country or capital with no government entry in the gazetteer gets none;
 - the verb must open its clause: after a noun ("الطائرات التي قصفت دمشق", "قوات النظام
   قصفت حلب") the subject is that noun and the country is the object, so a verb with a word
   before it counts only when that word is one of `_OPENERS` (كما، فيما، وقد، بينما …);

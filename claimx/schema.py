@@ -34,8 +34,8 @@ MENTION = _span({
     "type": {"enum": ["place", "actor", "source"]}, "subtype": {"type": ["string", "null"]},
     "match": {"enum": ["exact", "variant", "fuzzy", "trigger"]},
     "score": {"type": "number", "minimum": 0, "maximum": 1},
-    "resolved_by": {"enum": ["context", "trigger", "name", "anaphor", "metonymy"]},
-    "place": {"type": "string"},  # resolved_by metonymy: the country or capital named
+    "resolved_by": {"enum": ["context", "trigger", "name", "anaphor"]},
+    "acts_as": {"type": "string"},  # a country or capital as the subject of a verb: its government's id
     "trigger": _span(),
     "antecedent": _span(),
     "candidates": {"type": "array", "items": {
