@@ -46,6 +46,7 @@ from typing import Iterable, Sequence
 
 from . import gazetteer_actor_triggers as actor_triggers
 from . import gazetteer_anaphor as anaphor
+from . import gazetteer_metonymy as metonymy
 from .match import NOUN_PREFIXES, Match, PhraseMatcher, resolve_overlaps
 
 # match.is_word_char(c) is c.isalnum() ("_" is not alphanumeric): called inline here
@@ -899,6 +900,7 @@ class _Hit:
     decided: int | None = None  # the entry index, once resolved
     how: str = ""
     antecedent: tuple[int, int] | None = None  # view span of the mention an anaphoric head refers back to
+    acts_as: str | None = None  # a country or capital that speaks or acts: its government's id
 
 
 class _Tagger:
@@ -1105,6 +1107,7 @@ class _Tagger:
         more = self._anaphors(hits)
         if more:
             hits = sorted(hits + more, key=lambda h: (h.start, h.end))
+        self._metonyms(hits)
         out = []
         for h in hits:
             m = self._mention(h)
@@ -1140,6 +1143,24 @@ class _Tagger:
             i, a, b = got
             out.append(_Hit(s, e, [], "exact", decided=i, how="anaphor", antecedent=(a, b)))
         return out
+
+    def _metonyms(self, hits: list[_Hit]) -> None:
+        """Countries and capitals that are the subject of a verb of speech or action
+        ("وأعلنت روسيا", "أنقرة تتهم") stay place mentions and name their state's government
+        in `acts_as` (`gazetteer_metonymy`)."""
+        targets = metonymy.targets(self.gaz)
+        view = self.view
+        prev_end = -1  # where the last metonymic mention ends
+        for h in hits:
+            gov = targets.get(h.decided)
+            if gov is None or h.match == "drop" or h.how == "anaphor":
+                continue
+            ws = h.ws if 0 <= h.ws <= h.start else h.start
+            # "وأعلنت موسكو وطهران": a state joined by و to a subject is a subject too
+            joined = prev_end >= 0 and view[prev_end:ws] == " " and view[ws:h.start] == "و"
+            if joined or metonymy.is_subject(view, ws, h.start, h.end):
+                h.acts_as = self.gaz.entries[gov].id
+                prev_end = h.end
 
     # -- finding ----------------------------------------------------------------------
     def _exact(self) -> list[_Hit]:
@@ -1684,6 +1705,8 @@ class _Tagger:
                 m["trigger"] = self.doc.nspan(*h.trigger).to_json()
             if h.antecedent is not None:
                 m["antecedent"] = self.doc.nspan(*h.antecedent).to_json()
+            if h.acts_as is not None:
+                m["acts_as"] = h.acts_as
             return m
         m = {"text": self.raw[start:end], "start": start, "end": end}
         if h.forms:

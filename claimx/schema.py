@@ -35,6 +35,7 @@ MENTION = _span({
     "match": {"enum": ["exact", "variant", "fuzzy", "trigger"]},
     "score": {"type": "number", "minimum": 0, "maximum": 1},
     "resolved_by": {"enum": ["context", "trigger", "name", "anaphor"]},
+    "acts_as": {"type": "string"},  # a country or capital as the subject of a verb: its government's id
     "trigger": _span(),
     "antecedent": _span(),
     "candidates": {"type": "array", "items": {
