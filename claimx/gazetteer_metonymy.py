@@ -135,10 +135,6 @@ def _at_clause_start(view: str, pos: int) -> bool:
     return i == 0 or view[i - 1] in _BOUNDARY
 
 
-def _is_verb(word: str, vs: frozenset[str]) -> bool:
-    return word in _verbs_with_prefix()
-
-
 def is_subject(view: str, ws: int, s: int, e: int) -> bool:
     """Whether the name at view[s:e] (its word starting at ws, clitics included) is the
     subject of a feminine singular verb of speech or action (see the module docstring)."""
@@ -155,7 +151,7 @@ def is_subject(view: str, ws: int, s: int, e: int) -> bool:
     # verb, then the name: "وأعلنت روسيا"
     if not clitic:
         prev = _word_before(view, ws)
-        if prev is not None and view[prev[1]:ws] == " " and _is_verb(view[prev[0]:prev[1]], vs):
+        if prev is not None and view[prev[1]:ws] == " " and view[prev[0]:prev[1]] in _verbs_with_prefix():
             b = prev[0]
             if _at_clause_start(view, b):
                 return True
