@@ -1640,8 +1640,8 @@ class _Tagger:
                         if w is None:
                             w = shared_weight(i, j)
                         # its support is w, or 1.5 w when j stands near one of the group
-                        if w and (w * 1.0 > 1.0 or w * 1.5 > 1.0 and any(
-                                abs(pos - h.start) < 300 for h in group for pos in positions)):
+                        if w > 1.0 or w * 1.5 > 1.0 and any(
+                                abs(pos - h.start) < 300 for h in group for pos in positions):
                             decided = True
                             break
                 for h in group:
