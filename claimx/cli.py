@@ -257,7 +257,8 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, with_entities,
                 if key is None or key in found:
                     continue
                 found.add(key)
-                score_document(doc.text, key, gold["docs"][key], pipe.extract(doc), gold_path, scores)
+                if "claims" in gold["docs"][key]:  # a doc with no `claims` key annotates entities only
+                    score_document(doc.text, key, gold["docs"][key], pipe.extract(doc), gold_path, scores)
                 if with_entities:
                     ent_scores = _score_entities(pipe, doc, key, gold["docs"][key], ent_scores)
             for e in errors:
@@ -280,10 +281,13 @@ def eval_(gold_paths, inputs, glob, as_json, details, gazetteers, with_entities,
         return
     c = result["claims"]
     click.echo(f"documents {result['documents']}  gold-matched {result['matched']}")
-    click.echo(f"claims    P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
-    for k in ("source_accuracy", "content_accuracy", "polarity_accuracy", "type_accuracy", "hedge_recall", "hedge_false_rate"):
-        v = result[k]
-        click.echo(f"{k:<18} {'n/a' if v is None else f'{v:.3f}'}")
+    if not result["documents"]:
+        click.echo("claims    not annotated in these gold files (entities only)")
+    else:
+        click.echo(f"claims    P {c['precision']:.3f}  R {c['recall']:.3f}  F1 {c['f1']:.3f}  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
+        for k in ("source_accuracy", "content_accuracy", "polarity_accuracy", "type_accuracy", "hedge_recall", "hedge_false_rate"):
+            v = result[k]
+            click.echo(f"{k:<18} {'n/a' if v is None else f'{v:.3f}'}")
     if ent_scores is not None:
         _echo_entities(result["entities"])
     if details:

@@ -35,6 +35,23 @@ def test_eval_reads_the_shared_gold_example():
     assert "claims    P" in result.stdout
 
 
+def test_eval_entity_only_docs_stay_out_of_the_claim_figures(tmp_path):
+    # a doc with no `claims` key annotates entities only; `claims: []` says "no claims here"
+    only = tmp_path / "only.yaml"
+    only.write_text("corpus: seeds\ndocs:\n  002_ee38cd340660eb9a:\n    entities:\n"
+                    "      place: {abu_kamal: [البوكمال]}\n", "utf-8")
+    result = run("eval", "--gold", str(only), str(SEEDS), "--entities", "--json")
+    assert result.exit_code == 0, result.output
+    fig = json.loads(result.stdout)
+    assert fig["documents"] == 0 and fig["claims"]["fp"] == 0
+    assert fig["entities"]["documents"] == 1 and fig["entities"]["occurrences"] >= 1
+    assert "not annotated" in run("eval", "--gold", str(only), str(SEEDS), "--entities").stdout
+    none = tmp_path / "none.yaml"
+    none.write_text(only.read_text("utf-8").replace("    entities:", "    claims: []\n    entities:"), "utf-8")
+    fig = json.loads(run("eval", "--gold", str(none), str(SEEDS), "--json").stdout)
+    assert fig["documents"] == 1 and fig["claims"]["fp"] > 0
+
+
 def test_eval_missing_documents_is_an_error(tmp_path):
     result = run("eval", "--gold", str(GOLD / "dev-seeds.yaml"), str(tmp_path))
     assert result.exit_code == 1
