@@ -1418,6 +1418,26 @@ _TITLE_LEAD = 10  # words of site name / section heading that may stand before a
 _TITLE_NEAR = 40  # ... whose first copy must then start within this many characters after it
 
 
+def _title_copies(view: str, ws: list[str], ends: list[int], limit: int) -> list[tuple[int, int]]:
+    """(start, words matched) of each later run equal to a prefix (5+ words) of the words
+    `ws` (ending at view offsets `ends`), for the runs starting before `limit`."""
+    copies = []
+    p = view.find(ws[0], ends[0], limit + len(ws[0]) - 1)
+    while p >= 0:  # scrapes glue words to the copy ("مباشرالبيت الأبيض"): no word boundary at its ends
+        q, n = p, 0
+        while n < len(ws) and ends[n] <= p and view.startswith(ws[n], q):
+            q += len(ws[n])
+            n += 1
+            if q == len(view) or not view[q].isspace():
+                break
+            while q < len(view) and view[q].isspace():
+                q += 1
+        if n >= 5:
+            copies.append((p, n))
+        p = view.find(ws[0], p + 1, limit + len(ws[0]) - 1)
+    return copies
+
+
 def _repeated_title(view: str, base: int, words: list, near: int | None = None) -> list[tuple[int, int]]:
     """Spans of the longest run (5+ words) of `words` (matches on the first line, `base` its
     view offset) that occurs again later, and of each copy; [] when none. With `near`, only
@@ -1425,22 +1445,12 @@ def _repeated_title(view: str, base: int, words: list, near: int | None = None) 
     if len(words) >= 5:
         ws = [w.group() for w in words]
         ends = [base + w.end() for w in words]
-        copies = []  # (start, end, words matched) of each later run equal to a prefix of the line
-        p = view.find(ws[0], ends[0])
-        while p >= 0:  # scrapes glue words to the copy ("مباشرالبيت الأبيض"): no word boundary at its ends
-            q, n = p, 0
-            while n < len(ws) and ends[n] <= p and view.startswith(ws[n], q):
-                q += len(ws[n])
-                n += 1
-                if q == len(view) or not view[q].isspace():
-                    break
-                while q < len(view) and view[q].isspace():
-                    q += 1
-            if n >= 5:
-                copies.append((p, n))
-            p = view.find(ws[0], p + 1)
-        if near is not None and not any(p - ends[n - 1] <= near for p, n in copies):
-            copies = []
+        if near is not None:
+            # a copy within `near` of its run's end starts by ends[-1] + near: when the page holds
+            # none, the scan of the rest of the page (every occurrence of the first word) is skipped
+            if not any(p - ends[n - 1] <= near for p, n in _title_copies(view, ws, ends, ends[-1] + near + 1)):
+                return []
+        copies = _title_copies(view, ws, ends, len(view))
         if copies:
             k = max(n for _, n in copies)
             spans = [(base + words[0].start(), ends[k - 1])]

@@ -412,20 +412,27 @@ class Gazetteer:
         got = cache.get(word, False)
         if got is not False:
             return got
-        from rapidfuzz.distance import Levenshtein
-
         parts, near = [], []
         stems = _stems(word)
         # a name with its clitics is an exact match, not a misspelling of another name
         if word not in NOT_NAMES and not any(st in self.forms for st, _ in stems):
+            deletions, components = self._deletions.keys(), self._components.keys()
             for stem, prefix in stems:
                 core = _core(stem)
                 if len(core) < SUPPORTED_WORD:
                     continue
+                # most words share no deletion key with any name: then `near` and the component
+                # look-ups below find nothing, and one pass over the keys in C says so
+                keys = [stem[:j] + stem[j + 1:] for j in range(len(stem))]
+                keys.append(stem)
+                if deletions.isdisjoint(keys) and components.isdisjoint(keys):
+                    continue
+                from rapidfuzz.distance import Levenshtein
+
                 near.extend((stem, prefix, f, d, len(core)) for f, d in self.near(stem) if _core(f)[0] == core[0])
-                comps = set(self._components.get(stem, ()))
-                for j in range(len(stem)):
-                    comps.update(self._components.get(stem[:j] + stem[j + 1:], ()))
+                comps = set()
+                for key in keys:
+                    comps.update(self._components.get(key, ()))
                 for k, pos, w in sorted(comps, key=lambda c: (-c[0], c[1], c[2])):
                     d = Levenshtein.distance(stem, w, score_cutoff=1)
                     if 0 < d <= 1 and _core(w)[0] == core[0] and _acceptable(stem, w, d):
