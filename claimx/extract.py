@@ -257,7 +257,7 @@ def _is_comp(tok: Tok) -> bool:
     return tok.text in COMPLEMENTISERS
 
 
-@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
+@lru_cache(maxsize=8192)  # pure: word lists are constants; the readers ask it of the same words (cap: `normalize.fold`)
 def _is_masdar(word: str) -> bool:
     if word in MASDARS:
         return True
@@ -275,14 +275,14 @@ def _is_masdar(word: str) -> bool:
 _VERBAL_NOUN = re.compile(r"(?:ان..ا.|ا.ت.ا.|است..ا.|ت..ي.|ت.ا..)(?:ه|ات)?")
 
 
-@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
+@lru_cache(maxsize=8192)  # pure: word lists are constants; the readers ask it of the same words (cap: `normalize.fold`)
 def _is_verbal_noun(word: str) -> bool:
     """A listed object noun, or a derived-form verbal noun (الانتقال، استهداف)."""
     rest = word[2:] if word.startswith("ال") else word
     return _is_masdar(word) or _VERBAL_NOUN.fullmatch(rest) is not None
 
 
-@lru_cache(maxsize=65536)  # pure: word lists are constants; the readers ask it of the same words
+@lru_cache(maxsize=8192)  # pure: word lists are constants; the readers ask it of the same words (cap: `normalize.fold`)
 def _is_bi_masdar(word: str) -> bool:
     """"بارتفاع", "بمقتل", "باندلاع": ب + a verbal noun opens the content of أفاد/أكد."""
     if not word.startswith("ب") or len(word) <= 3:

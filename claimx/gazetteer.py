@@ -55,6 +55,17 @@ from .normalize import fold
 
 CACHE_VERSION = "1"
 
+# Caps of the per-process caches of pure per-word (or per-pair) results, in entries; a
+# cache that reaches its cap is emptied and fills again. Sized so that a worker reaches
+# them within its first few hundred Baly articles (measured: about 38,000 distinct words
+# reach `word_info` and 16,000 entry pairs `shared_weight` in 250 articles of `tag`), so
+# its memory stops growing there instead of with the corpus.
+INFO_CACHE_MAX = 32_768  # `word_info`, per word of the text
+NEAR_CACHE_MAX = 16_384  # `near`, per stem
+WINDOW_CACHE_MAX = 4_096  # `window_name`, per window of words
+FUZZY_CACHE_MAX = 4_096  # `_fuzzy`, per (word, mode)
+SHARED_CACHE_MAX = 16_384  # `shared_weight`, per pair of entries
+
 # --- word lists (folded: ة→ه, ى→ي, أإآ→ا) ------------------------------------
 
 # Words that make the next name a place: "قرية X", "بلدة X", "حي X", "مدينة X" …
@@ -453,7 +464,7 @@ class Gazetteer:
         forms = {f for p in range(k) for f in self._multi.get((k, p, texts[p]), ())}
         forms.update(f for st, _ in _stems(texts[0]) for f in self._multi.get((k, 0, st), ()))
         got = self._fuzzy_window(texts, sorted(forms))
-        if len(self._window_cache) > 200_000:
+        if len(self._window_cache) >= WINDOW_CACHE_MAX:
             self._window_cache.clear()
         self._window_cache[texts] = got
         return got
@@ -500,7 +511,7 @@ class Gazetteer:
                 if d <= 1 and _acceptable(word, f, d):
                     out.append((f, d))
             got = tuple(out)
-            if len(self._near_cache) > 500_000:
+            if len(self._near_cache) >= NEAR_CACHE_MAX:
                 self._near_cache.clear()
             self._near_cache[word] = got
         return got
@@ -549,6 +560,8 @@ class Gazetteer:
                 if k not in lineage:
                     lineage[k] = frozenset(self.ancestors(k)) | {k}
             grain = self._grain_weight
+            if len(self._shared) >= SHARED_CACHE_MAX:
+                self._shared.clear()
             got = self._shared[key] = sum(grain[k] for k in lineage[i] & lineage[j])
         return got
 
@@ -646,7 +659,7 @@ class Gazetteer:
                 if _acceptable(q, form, dist, triggered):
                     result = (form, _similarity(q, form, dist))
                     break
-        if len(self._fuzzy_cache) > 200_000:
+        if len(self._fuzzy_cache) >= FUZZY_CACHE_MAX:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[key] = result
         return result
@@ -794,7 +807,7 @@ def _bare(w: str) -> str:
 _PREFIXES_LONGEST_FIRST = tuple(sorted((p for p in NOUN_PREFIXES if p), key=lambda p: (-len(p), p)))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16_384)  # reached within a few hundred articles (see INFO_CACHE_MAX)
 def _stems(word: str) -> tuple[tuple[str, str], ...]:
     """A word and the words it may be after removing proclitics (لل = ل + ال).
 
@@ -1444,7 +1457,7 @@ class _Tagger:
         gaz = self.gaz
         view = self.view
         cache = gaz._info_cache
-        if len(cache) > 500_000:  # between documents, never inside one
+        if len(cache) >= INFO_CACHE_MAX:  # between documents, never inside one
             cache.clear()
             gaz._info_yes.clear()
         texts = self.words

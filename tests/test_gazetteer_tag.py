@@ -257,3 +257,38 @@ def test_gazetteer_case_variants_only_for_latin_names():
     assert set(_case_variants("YPG")) == {"ypg", "Ypg"}
     assert _case_variants("RT") == ()  # two letters: "rt" in a URL is not the channel
     assert _case_variants("قسد") == ()
+
+
+def test_gazetteer_word_caches_keep_their_caps_and_change_no_mention(monkeypatch):
+    """The per-word caches are emptied at their caps (memory does not grow with the
+    corpus) and hold pure results: tiny caps give the same mentions."""
+    import claimx.gazetteer as g
+
+    seeds = Path(__file__).parents[1] / "seeds"
+    docs = [Document(p.name, p.read_text("utf-8")) for p in sorted(seeds.glob("*.txt"))]
+    gaz = load_gazetteer()
+    names = ("_info_cache", "_near_cache", "_window_cache", "_fuzzy_cache", "_shared", "_info_yes")
+
+    def empty():
+        for name in names:
+            getattr(gaz, name).clear()
+
+    empty()
+    want = [gaz.tag(d) for d in docs]
+    distinct = len(gaz._info_cache)
+    caps = {"INFO_CACHE_MAX": 200, "NEAR_CACHE_MAX": 50, "WINDOW_CACHE_MAX": 4, "FUZZY_CACHE_MAX": 4,
+            "SHARED_CACHE_MAX": 20}
+    assert distinct > 2 * caps["INFO_CACHE_MAX"]  # the cap is reached, else this tests nothing
+    for k, v in caps.items():
+        monkeypatch.setattr(g, k, v)
+    empty()
+    for _ in range(2):
+        for d, w in zip(docs, want):
+            assert gaz.tag(d) == w
+            # the word cache is emptied between documents: at most the cap plus one document's words
+            assert len(gaz._info_cache) <= caps["INFO_CACHE_MAX"] + len(set(d.text.split()))
+            assert len(gaz._near_cache) <= caps["NEAR_CACHE_MAX"]
+            assert len(gaz._window_cache) <= caps["WINDOW_CACHE_MAX"]
+            assert len(gaz._fuzzy_cache) <= caps["FUZZY_CACHE_MAX"]
+            assert len(gaz._shared) <= caps["SHARED_CACHE_MAX"]
+    empty()
