@@ -1244,8 +1244,9 @@ def _hedges(doc: Document, d: Draft, lex: Lexicons, hedge_matches: list[Match]) 
         if (s, e) in seen:
             continue
         seen.add((s, e))
-        rs, re_ = doc.normalized.to_raw(s, e)
-        result.append({"text": doc.text[rs:re_], "start": rs, "end": re_, "type": t})
+        span = doc.nspan_json(s, e)
+        span["type"] = t
+        result.append(span)
     return result
 
 
@@ -1699,12 +1700,7 @@ def to_records(doc: Document, drafts: list[Draft], lex: Lexicons, outlet=None) -
     hedge_matches = resolve_overlaps(lex.scan(view)[2]) if drafts else []
     records = []
     info = doc.info(outlet)  # one block for all the claims of the document (encoded once: parallel.json_lines)
-    text, to_raw = doc.text, doc.normalized.to_raw
-
-    def span(a: int, b: int) -> dict:  # Span(...).to_json() of a view span, without the Span
-        rs, re_ = to_raw(a, b)
-        return {"text": text[rs:re_], "start": rs, "end": re_}
-
+    span = doc.nspan_json
     for d in drafts:
         cue = doc.nspan(*d.cue)
         hedges = _hedges(doc, d, lex, hedge_matches)

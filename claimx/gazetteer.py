@@ -1722,9 +1722,9 @@ class _Tagger:
             if h.how:
                 m["resolved_by"] = h.how
             if h.trigger is not None and (h.match in ("trigger", "variant", "fuzzy") or h.how == "trigger"):
-                m["trigger"] = self.doc.nspan(*h.trigger).to_json()
+                m["trigger"] = self.doc.nspan_json(*h.trigger)
             if h.antecedent is not None:
-                m["antecedent"] = self.doc.nspan(*h.antecedent).to_json()
+                m["antecedent"] = self.doc.nspan_json(*h.antecedent)
             if h.acts_as is not None:
                 m["acts_as"] = h.acts_as
             return m

@@ -69,6 +69,11 @@ class Document:
         start, end = self.normalized.to_raw(nstart, nend)
         return self.span(start, end)
 
+    def nspan_json(self, nstart: int, nend: int) -> dict:
+        """`nspan(...).to_json()` without building the Span: records build many of these."""
+        start, end = self.normalized.to_raw(nstart, nend)
+        return {"text": self.text[start:end], "start": start, "end": end}
+
     def info(self, outlet: Any = None) -> dict:
         out = {"id": self.id, "sha256": self.sha256, "outlet": outlet}
         if self.encoding != "utf-8":
