@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 import weakref
 
+from .match import NOUN_PREFIXES
 from .normalize import fold
 
 # head (folded, without ال) -> the folded beginnings of the names of its candidates
@@ -61,8 +62,9 @@ _NOT_AFTER = {fold(h): frozenset(fold(w) for w in ws.split()) for h, ws in {
     "جبهة": "على علي خط خطوط جبهات",
     "حركة": "حرية",
 }.items()}
-_PROCLITICS = ("", "و", "ف", "ب", "ك", "وب", "فب", "وك", "فك")
-_LAM = ("ل", "ول", "فل")  # + ل of the article: "للتنظيم"
+# the matcher's noun proclitics: those ending in ل merge with the article ("للتنظيم")
+_LAM = frozenset(p for p in NOUN_PREFIXES if p.endswith("ل"))
+_PROCLITICS = NOUN_PREFIXES - _LAM
 HEADLINE_MAX = 200  # a first line this short (ending in a line break) is the headline
 _WORD_AFTER = re.compile(r" ([^\W\d_]+)")
 _WORD_BEFORE = re.compile(r"([^\W\d_]+) $")
